@@ -1,0 +1,72 @@
+// Sending email: the only place the system talks SMTP.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { assertSafeMessage, HeaderInjectionError, type EmailMessage } from '../domain/email';
+
+export interface EmailConfig {
+  /** smtp://user:pass@host:port or smtps://... */
+  smtpUrl: string;
+}
+
+export interface SentEmail {
+  messageId: string;
+  accepted: string[];
+  response: string;
+}
+
+export function createEmailActivities(config: EmailConfig) {
+  const transport = nodemailer.createTransport({
+    url: config.smtpUrl,
+    pool: true,
+    maxConnections: 5,
+    // Shorter than the activity's start-to-close timeout, so an attempt that the
+    // workflow gives up on has really stopped talking to the server.
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 45_000,
+  } as SMTPPool.Options);
+
+  async function sendEmail(message: EmailMessage): Promise<SentEmail> {
+    try {
+      assertSafeMessage(message);
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable((err as Error).message, (err as Error).name);
+    }
+    let workflowId: string | undefined;
+    try {
+      workflowId = Context.current().info.workflowExecution?.workflowId;
+    } catch {
+      // called outside an activity (e.g. a script): no workflow to name
+    }
+    try {
+      const info = await transport.sendMail({
+        from: { name: message.from.name, address: message.from.email },
+        to: message.to,
+        cc: message.cc.length > 0 ? message.cc : undefined,
+        replyTo: { name: message.replyTo.name, address: message.replyTo.email },
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        messageId: message.messageId,
+        inReplyTo: message.inReplyTo,
+        references: message.references,
+        headers: workflowId ? { 'X-Request-Rounds-Letter': workflowId } : undefined,
+        // nodemailer's own guard as well: it refuses to fold newlines into headers.
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      });
+      return { messageId: message.messageId, accepted: info.accepted.map(String), response: info.response };
+    } catch (err) {
+      const e = err as Error & { responseCode?: number };
+      if (e instanceof HeaderInjectionError) throw ApplicationFailure.nonRetryable(e.message, e.name);
+      // 5xx: the server refused this message for good; retrying would only repeat it.
+      if (e.responseCode && e.responseCode >= 500) {
+        throw ApplicationFailure.nonRetryable(`SMTP server refused ${message.messageId}: ${e.message}`, 'SmtpPermanentError');
+      }
+      throw err; // connection refused, timeouts, 4xx: retried by Temporal
+    }
+  }
+
+  return { sendEmail, close: () => transport.close() };
+}

@@ -1,0 +1,142 @@
+// Operations on letters, shared by the CLI and the dashboard: start a round, read a letter,
+// send it a message. Errors come back as UserError (the person can fix it) or SystemError.
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { localDateOf, localTimeOn } from '../domain/calendar';
+import type { RoundPlan } from '../domain/round';
+import type { LetterInput, LetterStatus } from '../domain/types';
+import * as api from '../workflows/letter-api';
+import { UserError } from './errors';
+
+export interface StartOptions {
+  delivery: 'send' | 'record-sent';
+  /** Overrides when the letters count as sent: a date, or 'now'. */
+  sentOn?: string;
+  concurrency?: number;
+  onProgress?: (done: number, total: number) => void;
+  now?: Date;
+}
+
+export interface StartResult {
+  started: string[];
+  alreadyStarted: string[];
+}
+
+export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery' | 'sentOn' | 'now'>): LetterInput[] {
+  const { round } = plan;
+  const tz = round.policy.timezone;
+  let sentOn: string | undefined = round.sentOn;
+  let sentAt: string | undefined;
+  if (opts.sentOn === 'now') {
+    const now = opts.now ?? new Date();
+    sentOn = localDateOf(now.toISOString(), tz);
+    sentAt = now.toISOString();
+  } else if (opts.sentOn) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.sentOn)) throw new UserError(`--sent-on: expected a date like 2020-10-13 or 'now', got '${opts.sentOn}'`);
+    sentOn = opts.sentOn;
+    sentAt = localTimeOn(opts.sentOn, round.policy.sendAt, tz);
+  }
+  return plan.letters.map((l) => {
+    if (opts.delivery === 'send' && !l.body) throw new UserError(`${l.letterId}: --send needs the letter's own file under letters/ to send, and there is none`);
+    return {
+      roundId: round.id,
+      letterId: l.letterId,
+      recipient: l.recipient,
+      sender: round.sender,
+      coordinator: round.coordinator,
+      subject: round.subject,
+      letterDate: l.letterDate,
+      sentOn: sentOn ?? l.letterDate,
+      sentAt,
+      documents: l.documents,
+      policy: round.policy,
+      delivery: opts.delivery,
+      body: opts.delivery === 'send' ? l.body : undefined,
+    };
+  });
+}
+
+/** Starts one workflow per letter. Idempotent: a letter whose workflow exists (open or closed) is not started again. */
+export async function startLetters(client: Client, inputs: LetterInput[], opts: Pick<StartOptions, 'concurrency' | 'onProgress'> = {}): Promise<StartResult> {
+  const result: StartResult = { started: [], alreadyStarted: [] };
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < inputs.length) {
+      const input = inputs[next++];
+      const workflowId = api.workflowIdFor(input.roundId, input.letterId);
+      try {
+        await client.workflow.start(api.WORKFLOW_TYPE, {
+          taskQueue: api.TASK_QUEUE,
+          workflowId,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: api.RoundId, value: input.roundId },
+            { key: api.LetterState, value: 'awaiting' },
+            { key: api.Outstanding, value: input.documents },
+          ],
+        });
+        result.started.push(workflowId);
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        result.alreadyStarted.push(workflowId);
+      }
+      opts.onProgress?.(++done, inputs.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 32, inputs.length) }, worker));
+  return result;
+}
+
+export async function letterStatus(client: Client, workflowId: string): Promise<LetterStatus> {
+  try {
+    return await client.workflow.getHandle(workflowId).query(api.status);
+  } catch (err) {
+    throw asUserError(err, workflowId);
+  }
+}
+
+type Updates = {
+  recordReceipt: typeof api.recordReceipt;
+  recordDecline: typeof api.recordDecline;
+  extendDeadline: typeof api.extendDeadline;
+  pause: typeof api.pause;
+  resume: typeof api.resume;
+  withdraw: typeof api.withdraw;
+  addNote: typeof api.addNote;
+};
+
+type PayloadOf<D> = D extends UpdateDefinition<LetterStatus, [infer P]> ? P : never;
+
+/** Sends one of the letter's updates; a rejection comes back as a UserError with the workflow's own message. */
+export async function updateLetter<K extends keyof Updates>(
+  client: Client,
+  workflowId: string,
+  name: K,
+  payload: PayloadOf<Updates[K]>,
+): Promise<LetterStatus> {
+  const def = api[name] as UpdateDefinition<LetterStatus, [PayloadOf<Updates[K]>]>;
+  try {
+    return await client.workflow.getHandle(workflowId).executeUpdate(def, { args: [payload] });
+  } catch (err) {
+    throw asUserError(err, workflowId);
+  }
+}
+
+function asUserError(err: unknown, workflowId: string): unknown {
+  if (err instanceof WorkflowNotFoundError) return new UserError(`no letter with id '${workflowId}' (ids look like <roundId>/<letterId>; see \`rounds status\`)`);
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    return new UserError(`${workflowId}: ${err.cause.message}`);
+  }
+  const message = (err as Error)?.message ?? '';
+  if (/workflow execution already completed|already completed/i.test(message)) {
+    return new UserError(`${workflowId}: the letter's workflow has finished; nothing more can be recorded on it`);
+  }
+  return err;
+}

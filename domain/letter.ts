@@ -1,0 +1,401 @@
+// One letter's state and its rules: what was requested, what came in, which policy steps
+// remain. Plain data and methods, no Temporal: the workflow holds one of these, wires its
+// messages to the methods and waits on its timers (see workflows/letter.ts).
+import { nextWorkingDay, localDateOf } from './calendar';
+import { DOCUMENT_KEYS, DOCUMENT_LABELS, isDocumentKey, type DocumentKey } from './documents';
+import type { StepAction } from './policy';
+import {
+  nextPending,
+  planSteps,
+  shiftByWorkingDays,
+  shiftForPause,
+  shiftPending,
+  shiftUntil,
+  stepsToSkip,
+  type ScheduledStep,
+} from './schedule';
+import { LETTER_STATES, type LetterState } from './states';
+import type {
+  DeclinePayload,
+  DocumentStatus,
+  EmailRecord,
+  ExtendPayload,
+  LetterInput,
+  LetterStatus,
+  NotePayload,
+  PausePayload,
+  ReceiptPayload,
+  ResumePayload,
+  TimelineEntry,
+  WithdrawPayload,
+} from './types';
+
+/** A request that breaks a rule. Its message is shown to the person as it is. */
+export class LetterRuleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LetterRuleError';
+  }
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_TEXT = 4000;
+const MAX_NAME = 200;
+
+type Ended = 'complete' | 'declined' | 'unanswered' | 'withdrawn';
+
+export class Letter {
+  readonly input: LetterInput;
+  steps: ScheduledStep[];
+  documents: Partial<Record<DocumentKey, DocumentStatus>> = {};
+  timeline: TimelineEntry[] = [];
+  emails: EmailRecord[] = [];
+  pausedAt: string | null = null;
+  ended: Ended | null = null;
+  /** Bumped on every change, so the workflow can wake up and re-plan. */
+  version = 0;
+
+  constructor(input: LetterInput, startedAt: string) {
+    this.input = { ...input, sentAt: input.sentAt ?? startedAt };
+    for (const key of input.documents) this.documents[key] = { requested: true };
+    this.steps = planSteps(input.policy, { sentOn: input.sentOn, sentAt: this.input.sentAt! });
+  }
+
+  // ---- what the letter looks like now ----
+
+  get state(): LetterState {
+    if (this.ended) return this.ended;
+    if (this.pausedAt) return 'paused';
+    if (this.fired('escalate')) return 'escalated';
+    if (this.received().length > 0) return 'partial';
+    if (this.fired('chase')) return 'chased';
+    return 'awaiting';
+  }
+
+  outstanding(): DocumentKey[] {
+    return this.input.documents.filter((k) => !this.documents[k]?.receivedOn && !this.documents[k]?.declinedOn);
+  }
+
+  received(): DocumentKey[] {
+    return this.input.documents.filter((k) => this.documents[k]?.receivedOn);
+  }
+
+  nextStep(): ScheduledStep | undefined {
+    if (this.ended || this.pausedAt) return undefined;
+    return nextPending(this.steps);
+  }
+
+  nextAction(): { kind: StepAction; at: string } | null {
+    const step = this.nextStep();
+    return step ? { kind: step.action, at: step.dueAt } : null;
+  }
+
+  status(): LetterStatus {
+    const i = this.input;
+    return {
+      roundId: i.roundId,
+      letterId: i.letterId,
+      recipient: i.recipient,
+      subject: i.subject,
+      letterDate: i.letterDate,
+      sentOn: i.sentOn,
+      state: this.state,
+      stateDescription: LETTER_STATES[this.state],
+      documents: this.documents,
+      outstanding: this.outstanding(),
+      nextAction: this.nextAction(),
+      steps: this.steps,
+      timeline: this.timeline,
+      emails: this.emails,
+    };
+  }
+
+  // ---- the clock ----
+
+  /** Marks as skipped all but the latest step already due (a late import fires one catch-up). */
+  skipOverdue(now: string): void {
+    for (const index of stepsToSkip(this.steps, Date.parse(now))) {
+      this.steps[index] = { ...this.steps[index], status: 'skipped' };
+      this.log(now, { kind: 'skipped', step: index, note: `${this.steps[index].action} due ${this.steps[index].dueAt} skipped: a later step was also due` });
+    }
+  }
+
+  /** Records that a step happened (its email, if any, already sent). */
+  stepFired(index: number, now: string, email?: EmailRecord): void {
+    const step = this.steps[index];
+    this.steps[index] = { ...step, status: 'done', firedAt: now };
+    if (email) this.emails.push(email);
+    if (step.action === 'close') {
+      this.log(now, { kind: 'closed', step: index, documents: this.outstanding(), note: 'closed as unanswered' });
+      this.end('unanswered', now);
+      return;
+    }
+    this.log(now, {
+      kind: step.action === 'chase' ? 'chase' : 'escalation',
+      step: index,
+      documents: email?.outstanding ?? this.outstanding(),
+      messageId: email?.messageId,
+      subject: email?.subject,
+      to: email?.to,
+    });
+  }
+
+  stepFailed(index: number, now: string, message: string): void {
+    this.steps[index] = { ...this.steps[index], status: 'done', firedAt: now };
+    this.log(now, { kind: 'email-failed', step: index, message });
+  }
+
+  letterSent(now: string, email?: EmailRecord): void {
+    if (email) {
+      this.emails.push(email);
+      this.log(now, { kind: 'sent', messageId: email.messageId, subject: email.subject, to: email.to, on: this.input.sentOn });
+    } else {
+      this.log(now, { kind: 'recorded-sent', on: this.input.sentOn });
+    }
+  }
+
+  // ---- what staff record (validate first: a rejected request changes nothing) ----
+
+  validateReceipt(p: ReceiptPayload, now: string): void {
+    this.mustBeOpen();
+    checkObject(p, ['documents', 'receivedOn', 'by', 'note']);
+    const docs = this.checkDocuments(p.documents, 'documents', true);
+    for (const key of docs) {
+      const d = this.documents[key]!;
+      if (d.receivedOn) throw new LetterRuleError(`${key} was already recorded as received on ${d.receivedOn}`);
+      if (d.declinedOn) throw new LetterRuleError(`${key} was recorded as declined on ${d.declinedOn}; it cannot also be received`);
+    }
+    this.checkDate(p.receivedOn, 'receivedOn', now);
+    checkText(p.by, 'by', MAX_NAME);
+    checkText(p.note, 'note', MAX_TEXT);
+  }
+
+  recordReceipt(p: ReceiptPayload, now: string): LetterStatus {
+    this.validateReceipt(p, now);
+    const on = p.receivedOn ?? this.today(now);
+    const docs = unique(p.documents);
+    for (const key of docs) this.documents[key] = { ...this.documents[key]!, receivedOn: on, receivedBy: p.by };
+    this.log(now, { kind: 'receipt', documents: docs, on, by: p.by, note: p.note });
+    this.endIfNothingOutstanding(now);
+    return this.status();
+  }
+
+  validateDecline(p: DeclinePayload, now: string): void {
+    this.mustBeOpen();
+    checkObject(p, ['documents', 'reason', 'on', 'by']);
+    if (p.documents !== undefined) {
+      for (const key of this.checkDocuments(p.documents, 'documents', true)) {
+        if (!this.outstanding().includes(key)) throw new LetterRuleError(`${key} is not outstanding (already received or declined)`);
+      }
+    }
+    if (typeof p.reason !== 'string' || p.reason.trim() === '') throw new LetterRuleError('reason: say why the request was declined (got nothing)');
+    checkText(p.reason, 'reason', MAX_TEXT);
+    this.checkDate(p.on, 'on', now);
+    checkText(p.by, 'by', MAX_NAME);
+  }
+
+  recordDecline(p: DeclinePayload, now: string): LetterStatus {
+    this.validateDecline(p, now);
+    const on = p.on ?? this.today(now);
+    const docs = p.documents ? unique(p.documents) : this.outstanding();
+    for (const key of docs) this.documents[key] = { ...this.documents[key]!, declinedOn: on, declineReason: p.reason };
+    this.log(now, { kind: 'decline', documents: docs, on, by: p.by, note: p.reason });
+    this.endIfNothingOutstanding(now);
+    return this.status();
+  }
+
+  validateExtend(p: ExtendPayload, now: string): void {
+    this.mustBeOpen();
+    checkObject(p, ['until', 'workingDays', 'reason', 'by']);
+    const next = nextPending(this.steps);
+    if (!next) throw new LetterRuleError('there is no pending step to extend');
+    if ((p.until === undefined) === (p.workingDays === undefined)) {
+      throw new LetterRuleError('give either until (a date like 2020-12-01) or workingDays (a whole number), not both or neither');
+    }
+    if (p.workingDays !== undefined) {
+      if (!Number.isInteger(p.workingDays) || p.workingDays < 1 || p.workingDays > 250) {
+        throw new LetterRuleError(`workingDays: expected a whole number from 1 to 250, got ${JSON.stringify(p.workingDays)}`);
+      }
+    } else {
+      const until = p.until;
+      if (typeof until !== 'string' || !DATE_RE.test(until) || !isRealDate(until)) {
+        throw new LetterRuleError(`until: expected a date like 2020-12-01, got ${JSON.stringify(until)}`);
+      }
+      const tz = this.input.policy.timezone;
+      const current = localDateOf(next.dueAt, tz);
+      if (until <= current) {
+        throw new LetterRuleError(`until: ${until} is not later than the next ${next.action}, due on ${current}`);
+      }
+      if (nextWorkingDay(until, { closures: this.input.policy.closures }) !== until) {
+        throw new LetterRuleError(`until: ${until} is not a working day; choose a weekday that is not a bank holiday`);
+      }
+    }
+    checkText(p.reason, 'reason', MAX_TEXT);
+    checkText(p.by, 'by', MAX_NAME);
+  }
+
+  extendDeadline(p: ExtendPayload, now: string): LetterStatus {
+    this.validateExtend(p, now);
+    const next = nextPending(this.steps)!;
+    const shift = p.until !== undefined ? shiftUntil(next, p.until, this.input.policy) : shiftByWorkingDays(p.workingDays!);
+    this.steps = shiftPending(this.steps, this.input.policy, shift);
+    const to = nextPending(this.steps)!;
+    this.log(now, {
+      kind: 'extension',
+      by: p.by,
+      note: p.reason,
+      on: localDateOf(to.dueAt, this.input.policy.timezone),
+      message: `next ${to.action} moved to ${to.dueAt}`,
+    });
+    return this.status();
+  }
+
+  validatePause(p: PausePayload): void {
+    this.mustBeOpen();
+    checkObject(p, ['reason', 'by']);
+    if (this.pausedAt) throw new LetterRuleError(`the letter is already paused (since ${this.pausedAt})`);
+    checkText(p.reason, 'reason', MAX_TEXT);
+    checkText(p.by, 'by', MAX_NAME);
+  }
+
+  pause(p: PausePayload, now: string): LetterStatus {
+    this.validatePause(p);
+    this.pausedAt = now;
+    this.log(now, { kind: 'paused', by: p.by, note: p.reason });
+    return this.status();
+  }
+
+  validateResume(p: ResumePayload): void {
+    this.mustBeOpen();
+    checkObject(p, ['by']);
+    if (!this.pausedAt) throw new LetterRuleError('the letter is not paused');
+    checkText(p.by, 'by', MAX_NAME);
+  }
+
+  /** Resuming moves the remaining steps later by the working days (or time) the letter was paused. */
+  resume(p: ResumePayload, now: string): LetterStatus {
+    this.validateResume(p);
+    const shift = shiftForPause(this.pausedAt!, now, this.input.policy);
+    this.steps = shiftPending(this.steps, this.input.policy, shift);
+    this.pausedAt = null;
+    const next = nextPending(this.steps);
+    this.log(now, { kind: 'resumed', by: p.by, message: next ? `next ${next.action} due ${next.dueAt}` : undefined });
+    return this.status();
+  }
+
+  validateWithdraw(p: WithdrawPayload): void {
+    this.mustBeOpen();
+    checkObject(p, ['reason', 'by']);
+    checkText(p.reason, 'reason', MAX_TEXT);
+    checkText(p.by, 'by', MAX_NAME);
+  }
+
+  withdraw(p: WithdrawPayload, now: string): LetterStatus {
+    this.validateWithdraw(p);
+    this.log(now, { kind: 'withdrawn', by: p.by, note: p.reason });
+    this.end('withdrawn', now);
+    return this.status();
+  }
+
+  validateNote(p: NotePayload): void {
+    checkObject(p, ['text', 'by']);
+    if (typeof p.text !== 'string' || p.text.trim() === '') throw new LetterRuleError('text: the note is empty');
+    checkText(p.text, 'text', MAX_TEXT);
+    checkText(p.by, 'by', MAX_NAME);
+  }
+
+  addNote(p: NotePayload, now: string): LetterStatus {
+    this.validateNote(p);
+    this.log(now, { kind: 'note', by: p.by, note: p.text });
+    return this.status();
+  }
+
+  /** A signal that failed validation: recorded, not applied. */
+  rejected(now: string, what: string, message: string): void {
+    this.log(now, { kind: 'rejected', message: `${what} rejected: ${message}` });
+  }
+
+  // ---- helpers ----
+
+  private fired(action: StepAction): boolean {
+    return this.steps.some((s) => s.action === action && s.status === 'done');
+  }
+
+  private end(state: Ended, now: string): void {
+    this.ended = state;
+    this.steps = this.steps.map((s) => (s.status === 'pending' ? { ...s, status: 'cancelled' } : s));
+    if (state === 'complete' || state === 'declined') this.log(now, { kind: 'complete', message: LETTER_STATES[state] });
+  }
+
+  private endIfNothingOutstanding(now: string): void {
+    if (this.outstanding().length > 0) return;
+    this.end(this.received().length > 0 ? 'complete' : 'declined', now);
+  }
+
+  private mustBeOpen(): void {
+    if (this.ended) throw new LetterRuleError(`the letter is ${this.ended}; nothing more can be recorded on it`);
+  }
+
+  private log(at: string, entry: Omit<TimelineEntry, 'at'>): void {
+    const clean = Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)) as Omit<TimelineEntry, 'at'>;
+    this.timeline.push({ at, ...clean });
+    this.version++;
+  }
+
+  private today(now: string): string {
+    return localDateOf(now, this.input.policy.timezone);
+  }
+
+  private checkDocuments(docs: unknown, field: string, mustBeRequested: boolean): DocumentKey[] {
+    if (!Array.isArray(docs) || docs.length === 0) {
+      throw new LetterRuleError(`${field}: expected a non-empty list of document keys (${DOCUMENT_KEYS.join(', ')}), got ${JSON.stringify(docs) ?? 'nothing'}`);
+    }
+    docs.forEach((key, i) => {
+      if (!isDocumentKey(key)) {
+        throw new LetterRuleError(`${field}[${i}]: '${String(key)}' is not a document key (expected one of ${DOCUMENT_KEYS.join(', ')})`);
+      }
+      if (mustBeRequested && !this.documents[key]?.requested) {
+        throw new LetterRuleError(
+          `${key} (${DOCUMENT_LABELS[key]}) was not requested in this letter (requested: ${this.input.documents.join(', ')})`,
+        );
+      }
+    });
+    return docs as DocumentKey[];
+  }
+
+  private checkDate(value: unknown, field: string, now: string): void {
+    if (value === undefined) return;
+    if (typeof value !== 'string' || !DATE_RE.test(value) || !isRealDate(value)) {
+      throw new LetterRuleError(`${field}: expected a date like 2020-11-10, got ${JSON.stringify(value)}`);
+    }
+    if (value < this.input.letterDate) {
+      throw new LetterRuleError(`${field}: ${value} is before the letter's date, ${this.input.letterDate}`);
+    }
+    const today = this.today(now);
+    if (value > today) throw new LetterRuleError(`${field}: ${value} is in the future (today is ${today})`);
+  }
+}
+
+function checkObject(p: unknown, allowed: string[]): void {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) {
+    throw new LetterRuleError(`expected an object with ${allowed.join(', ')}; got ${JSON.stringify(p) ?? 'nothing'}`);
+  }
+  for (const key of Object.keys(p)) {
+    if (!allowed.includes(key)) throw new LetterRuleError(`unknown field '${key}' (expected ${allowed.join(', ')})`);
+  }
+}
+
+function checkText(value: unknown, field: string, max: number): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string') throw new LetterRuleError(`${field}: expected text, got ${JSON.stringify(value)}`);
+  if (value.length > max) throw new LetterRuleError(`${field}: at most ${max} characters, got ${value.length}`);
+}
+
+function isRealDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

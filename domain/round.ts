@@ -1,0 +1,286 @@
+// A round folder's contents, parsed and checked: round.yaml, recipients.csv and the letters'
+// inferences merged into one plan per letter. Pure (text in, plan out); client/round-folder.ts
+// reads the files. Every problem names the file, the line or field, and what was expected.
+import { parse as parseCsv } from 'csv-parse/sync';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { DOCUMENT_KEYS, isDocumentKey, type DocumentKey } from './documents';
+import { DEFAULT_POLICY, parsePolicy, PolicyError, type Policy } from './policy';
+import type { Person, Recipient } from './types';
+
+export interface RoundIssue {
+  level: 'error' | 'warning';
+  file: string;
+  line?: number;
+  field?: string;
+  message: string;
+  letterId?: string;
+}
+
+export function formatIssue(i: RoundIssue): string {
+  const where = [i.file, i.line !== undefined ? `line ${i.line}` : undefined, i.field].filter(Boolean).join(', ');
+  return `${where}: ${i.message}`;
+}
+
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const EMAIL_RE = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const noLineBreak = (s: string) => !/[\r\n]/.test(s);
+
+const personSchema = z
+  .object({
+    name: z.string().min(1).refine(noLineBreak, 'must be one line'),
+    email: z.string().regex(EMAIL_RE, 'expected an email address like april.mccoig@example.org'),
+    role: z.string().refine(noLineBreak, 'must be one line').optional(),
+  })
+  .strict();
+
+const roundSchema = z
+  .object({
+    id: z.string().regex(ID_RE, 'expected letters, digits, dot, dash or underscore, like vru-2020'),
+    title: z.string().min(1),
+    subject: z.string().min(1).refine(noLineBreak, 'must be one line (it becomes an email subject)'),
+    letterDate: z.string().regex(DATE_RE, 'expected a date like 2020-10-13').optional(),
+    sentOn: z.string().regex(DATE_RE, 'expected a date like 2020-10-13').optional(),
+    sender: personSchema,
+    coordinator: personSchema,
+    documents: z.array(z.enum(DOCUMENT_KEYS)).min(1).optional(),
+    policy: z.unknown().optional(),
+  })
+  .strict();
+
+export interface RoundConfig {
+  id: string;
+  title: string;
+  subject: string;
+  letterDate?: string;
+  sentOn?: string;
+  sender: Person;
+  coordinator: Person;
+  documents?: DocumentKey[];
+  policy: Policy;
+}
+
+export class RoundFolderError extends Error {
+  constructor(readonly issues: RoundIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'RoundFolderError';
+  }
+}
+
+/** Parses round.yaml. Returns the config, or issues naming the field and (where known) the line. */
+export function parseRoundYaml(text: string, file = 'round.yaml'): { config?: RoundConfig; issues: RoundIssue[] } {
+  const doc = parseDocument(stripBom(text), { prettyErrors: false });
+  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : text.slice(0, offset).split('\n').length);
+  if (doc.errors.length > 0) {
+    return { issues: doc.errors.map((e) => ({ level: 'error', file, line: e.linePos?.[0]?.line, message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
+  }
+  const raw = doc.toJS();
+  const fieldLine = (path: (string | number)[]) => {
+    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    return lineOf(node?.range?.[0]);
+  };
+  const parsed = roundSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      issues: parsed.error.issues.map((i) => {
+        const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
+        const field = path.join('.') || '(top level)';
+        const got = path.length > 0 ? (doc.getIn(path) as unknown) : raw;
+        let message = i.message;
+        if (i.code === 'unrecognized_keys') message = `unknown field ${i.keys.map((k) => `'${k}'`).join(', ')} (expected ${Object.keys(roundSchema.shape).join(', ')})`;
+        else if (got === undefined) message = `missing (${i.message})`;
+        else message = `${i.message}; got ${JSON.stringify(got)}`;
+        return { level: 'error' as const, file, line: fieldLine(path), field, message };
+      }),
+    };
+  }
+  try {
+    const policy = parsePolicy(parsed.data.policy, DEFAULT_POLICY);
+    return { config: { ...parsed.data, policy } as RoundConfig, issues: [] };
+  } catch (err) {
+    if (!(err instanceof PolicyError)) throw err;
+    const path = err.field.replace(/\[(\d+)\]/g, '.$1').split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    return { issues: [{ level: 'error', file, line: fieldLine(path), field: err.field, message: err.message.slice(err.field.length + 2) }] };
+  }
+}
+
+export const RECIPIENT_COLUMNS = ['letter', 'email', 'cc', 'escalateTo', 'name', 'role', 'organisation', 'salutation', 'documents', 'letterDate'] as const;
+type Column = (typeof RECIPIENT_COLUMNS)[number];
+
+export interface RecipientRow {
+  line: number;
+  letter: string;
+  values: Partial<Record<Column, string>>;
+}
+
+/** Parses recipients.csv: UTF-8 with or without BOM, LF or CRLF, a header row, one row per letter. */
+export function parseRecipientsCsv(text: string, file = 'recipients.csv'): { rows: RecipientRow[]; issues: RoundIssue[] } {
+  const issues: RoundIssue[] = [];
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parseCsv(stripBom(text), { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as never;
+  } catch (err) {
+    const e = err as Error & { lines?: number };
+    return { rows: [], issues: [{ level: 'error', file, line: e.lines, message: `not valid CSV: ${e.message}` }] };
+  }
+  if (records.length === 0) return { rows: [], issues: [{ level: 'error', file, line: 1, message: 'empty: expected a header row like letter,email,cc' }] };
+  const header = records[0].record;
+  const columns: (Column | undefined)[] = header.map((h, i) => {
+    if ((RECIPIENT_COLUMNS as readonly string[]).includes(h)) return h as Column;
+    issues.push({ level: 'warning', file, line: 1, field: `column ${i + 1}`, message: `unknown column '${h}' ignored (known: ${RECIPIENT_COLUMNS.join(', ')})` });
+    return undefined;
+  });
+  if (!columns.includes('letter')) {
+    issues.push({ level: 'error', file, line: 1, message: `no 'letter' column in the header (got ${header.join(', ')}); it names each letter file without extension` });
+    return { rows: [], issues };
+  }
+  const seen = new Map<string, number>();
+  const rows: RecipientRow[] = [];
+  for (const { record, info } of records.slice(1)) {
+    const line = info.lines;
+    if (record.length > header.length) {
+      issues.push({ level: 'error', file, line, message: `${record.length} values but the header has ${header.length} columns (a comma inside a value needs quotes)` });
+      continue;
+    }
+    const values: Partial<Record<Column, string>> = {};
+    record.forEach((v, i) => {
+      const c = columns[i];
+      if (c && v !== '') values[c] = v;
+    });
+    const letter = values.letter;
+    if (!letter) {
+      issues.push({ level: 'error', file, line, field: 'letter', message: 'empty: every row needs the letter id (the letter file name without extension)' });
+      continue;
+    }
+    if (!ID_RE.test(letter)) {
+      issues.push({ level: 'error', file, line, field: 'letter', message: `'${letter}' is not a usable letter id (letters, digits, dot, dash, underscore)` });
+      continue;
+    }
+    if (seen.has(letter)) {
+      issues.push({ level: 'error', file, line, field: 'letter', message: `duplicate letter id '${letter}' (also on line ${seen.get(letter)})` });
+      continue;
+    }
+    seen.set(letter, line);
+    rows.push({ line, letter, values });
+  }
+  return { rows, issues };
+}
+
+/** What the letter file itself said, as far as the parser could tell (all optional). */
+export interface LetterInference {
+  file: string;
+  date?: string;
+  name?: string;
+  role?: string;
+  organisation?: string;
+  salutation?: string;
+  email?: string;
+  documents?: DocumentKey[];
+  body?: { text: string; html: string };
+  issues: RoundIssue[];
+}
+
+export interface LetterPlan {
+  letterId: string;
+  file?: string;
+  recipient: Recipient;
+  documents: DocumentKey[];
+  letterDate: string;
+  /** Where each field came from, for `rounds check`. */
+  sources: Record<string, string>;
+  body?: { text: string; html: string };
+}
+
+export interface RoundPlan {
+  round: RoundConfig;
+  letters: LetterPlan[];
+  issues: RoundIssue[];
+}
+
+/** Merges round.yaml defaults, the letters' inferences and recipients.csv (which wins). */
+export function planRound(
+  round: RoundConfig,
+  rows: RecipientRow[],
+  inferences: Map<string, LetterInference>,
+  csvFile = 'recipients.csv',
+): RoundPlan {
+  const issues: RoundIssue[] = [];
+  const ids = [...new Set([...inferences.keys(), ...rows.map((r) => r.letter)])].sort();
+  const byId = new Map(rows.map((r) => [r.letter, r]));
+  const letters: LetterPlan[] = [];
+  for (const letterId of ids) {
+    const row = byId.get(letterId);
+    const inf = inferences.get(letterId);
+    const sources: Record<string, string> = {};
+    const pick = <T>(field: string, fromCsv: T | undefined, fromLetter: T | undefined, fromRound?: T): T | undefined => {
+      if (fromCsv !== undefined) {
+        sources[field] = `${csvFile} line ${row!.line}`;
+        return fromCsv;
+      }
+      if (fromLetter !== undefined) {
+        sources[field] = inf!.file;
+        return fromLetter;
+      }
+      if (fromRound !== undefined) sources[field] = 'round.yaml';
+      return fromRound;
+    };
+    const bad = (field: string, message: string) =>
+      issues.push({ level: 'error', file: row ? csvFile : (inf?.file ?? csvFile), line: row?.line, field, message, letterId });
+    if (inf) issues.push(...inf.issues.map((i) => ({ ...i, letterId })));
+    if (row && !inf && inferences.size > 0) {
+      issues.push({ level: 'warning', file: csvFile, line: row.line, field: 'letter', letterId, message: `no letter file letters/${letterId}.(md|txt|html); the row's fields are used alone` });
+    }
+    const v = row?.values ?? {};
+    const list = (field: 'cc' | 'escalateTo'): string[] => {
+      const items = (v[field] ?? '').split(/[;,]/).map((s) => s.trim()).filter(Boolean);
+      items.forEach((e) => EMAIL_RE.test(e) || bad(field, `'${e}' is not an email address`));
+      return items;
+    };
+    let documents: DocumentKey[] | undefined;
+    if (v.documents !== undefined) {
+      const keys = v.documents.split(';').map((s) => s.trim()).filter(Boolean);
+      const unknown = keys.filter((k) => !isDocumentKey(k));
+      if (unknown.length > 0) bad('documents', `unknown document key ${unknown.map((k) => `'${k}'`).join(', ')} (expected ${DOCUMENT_KEYS.join(', ')}, separated by ';')`);
+      else documents = keys as DocumentKey[];
+    }
+    documents = pick('documents', documents, inf?.documents, round.documents);
+    if (!documents || documents.length === 0) bad('documents', 'no requested documents: the letter names none, and neither recipients.csv nor round.yaml says which');
+    const email = pick('email', v.email, inf?.email);
+    if (!email) bad('email', 'no email address for this letter: add it in the email column of recipients.csv');
+    else if (!EMAIL_RE.test(email)) bad('email', `'${email}' is not an email address`);
+    const name = pick('name', v.name, inf?.name);
+    if (!name) bad('name', 'no recipient name: the letter does not say, so add it in the name column');
+    if (v.letterDate !== undefined && !DATE_RE.test(v.letterDate)) bad('letterDate', `expected a date like 2020-10-13, got '${v.letterDate}'`);
+    const letterDate = pick('letterDate', v.letterDate, inf?.date, round.letterDate);
+    if (!letterDate) bad('letterDate', 'no date: the letter has none; set letterDate in round.yaml or recipients.csv');
+    const cc = list('cc');
+    const escalateTo = list('escalateTo');
+    for (const [field, value] of Object.entries({ name, role: v.role ?? inf?.role, organisation: v.organisation ?? inf?.organisation, salutation: v.salutation ?? inf?.salutation })) {
+      if (value && /[\r\n]/.test(value)) bad(field, 'must be one line');
+    }
+    letters.push({
+      letterId,
+      file: inf?.file,
+      recipient: {
+        name: name ?? '',
+        role: pick('role', v.role, inf?.role),
+        organisation: pick('organisation', v.organisation, inf?.organisation),
+        salutation: pick('salutation', v.salutation, inf?.salutation),
+        email: email ?? '',
+        cc,
+        escalateTo,
+      },
+      documents: documents ?? [],
+      letterDate: letterDate ?? '',
+      sources,
+      body: inf?.body,
+    });
+  }
+  if (letters.length === 0) issues.push({ level: 'error', file: csvFile, message: 'the round has no letters: add files under letters/ or rows to recipients.csv' });
+  return { round, letters, issues };
+}
+
+function stripBom(s: string): string {
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}

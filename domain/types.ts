@@ -1,0 +1,150 @@
+// Types shared by the workflow, its callers (CLI, dashboard) and the activities.
+import type { DocumentKey } from './documents';
+import type { Policy, StepAction } from './policy';
+import type { ScheduledStep } from './schedule';
+import type { LetterState } from './states';
+
+export interface Person {
+  name: string;
+  email: string;
+  role?: string;
+}
+
+export interface Recipient {
+  name: string;
+  role?: string;
+  organisation?: string;
+  email: string;
+  cc: string[];
+  /** Who receives the escalation, besides the recipient. */
+  escalateTo: string[];
+  salutation?: string;
+}
+
+/** Everything a letter workflow is started with. */
+export interface LetterInput {
+  roundId: string;
+  letterId: string;
+  recipient: Recipient;
+  sender: Person;
+  coordinator: Person;
+  /** The letter's subject line, quoted in chases. */
+  subject: string;
+  /** The date written on the letter, 'YYYY-MM-DD'. */
+  letterDate: string;
+  /** The date the letter counts as sent (working-day steps count from it). Defaults to letterDate. */
+  sentOn: string;
+  /** The instant it counts as sent (plain-duration steps count from it). Defaults to the workflow's start. */
+  sentAt?: string;
+  documents: DocumentKey[];
+  policy: Policy;
+  /** 'send': the workflow emails the letter itself first; 'record-sent': it was sent by other means. */
+  delivery: 'send' | 'record-sent';
+  /** The letter rendered for email, when delivery is 'send'. */
+  body?: { text: string; html: string };
+}
+
+export interface ReceiptPayload {
+  documents: DocumentKey[];
+  receivedOn?: string;
+  by?: string;
+  note?: string;
+}
+export interface DeclinePayload {
+  /** The documents declined; all outstanding ones when omitted. */
+  documents?: DocumentKey[];
+  reason: string;
+  on?: string;
+  by?: string;
+}
+export interface ExtendPayload {
+  /** New date for the next action ('YYYY-MM-DD'); or use workingDays. */
+  until?: string;
+  workingDays?: number;
+  reason?: string;
+  by?: string;
+}
+export interface PausePayload {
+  reason?: string;
+  by?: string;
+}
+export interface ResumePayload {
+  by?: string;
+}
+export interface WithdrawPayload {
+  reason?: string;
+  by?: string;
+}
+export interface NotePayload {
+  text: string;
+  by?: string;
+}
+
+export type TimelineKind =
+  | 'sent'
+  | 'recorded-sent'
+  | 'chase'
+  | 'escalation'
+  | 'closed'
+  | 'skipped'
+  | 'receipt'
+  | 'decline'
+  | 'extension'
+  | 'paused'
+  | 'resumed'
+  | 'withdrawn'
+  | 'note'
+  | 'rejected'
+  | 'email-failed'
+  | 'complete';
+
+export interface TimelineEntry {
+  /** Workflow time, ISO 8601. */
+  at: string;
+  kind: TimelineKind;
+  by?: string;
+  documents?: DocumentKey[];
+  on?: string;
+  note?: string;
+  step?: number;
+  messageId?: string;
+  subject?: string;
+  to?: string[];
+  message?: string;
+}
+
+export interface DocumentStatus {
+  requested: boolean;
+  receivedOn?: string;
+  receivedBy?: string;
+  declinedOn?: string;
+  declineReason?: string;
+}
+
+export interface EmailRecord {
+  kind: 'letter' | 'chase' | 'escalation';
+  step?: number;
+  messageId: string;
+  subject: string;
+  to: string[];
+  cc: string[];
+  sentAt: string;
+  outstanding: DocumentKey[];
+}
+
+export interface LetterStatus {
+  roundId: string;
+  letterId: string;
+  recipient: Recipient;
+  subject: string;
+  letterDate: string;
+  sentOn: string;
+  state: LetterState;
+  stateDescription: string;
+  documents: Partial<Record<DocumentKey, DocumentStatus>>;
+  outstanding: DocumentKey[];
+  nextAction: { kind: StepAction; at: string } | null;
+  steps: ScheduledStep[];
+  timeline: TimelineEntry[];
+  emails: EmailRecord[];
+}

@@ -1,0 +1,85 @@
+// Test scaffolding: a real time-skipping Temporal server, a real SMTP server, the workflow
+// bundle built once per file, and a fresh worker per scenario.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
+import type { LetterInput } from '../../domain/types';
+import { createLetterWorker } from '../../worker/worker';
+import { MailSink } from '../../worker/mail-sink';
+import { ensureSearchAttributes } from '../../worker/search-attributes';
+import { timeSkippingServerOptions } from '../../worker/temporal-binaries';
+
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping(timeSkippingServerOptions());
+  await ensureSearchAttributes(env.client.connection, env.namespace ?? 'default');
+  return env;
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;
+
+export async function mailSink(): Promise<MailSink> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-outbox-'));
+  return new MailSink({ dir }).start();
+}
+
+export async function letterWorker(env: TestWorkflowEnvironment, sink: MailSink, taskQueue?: string) {
+  return createLetterWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    email: { smtpUrl: sink.url },
+    workflowBundle: await workflowBundle(),
+    taskQueue,
+  });
+}
+
+export async function parsedMail(sink: MailSink): Promise<ParsedMail[]> {
+  return Promise.all(sink.messages.map((m) => simpleParser(m.raw)));
+}
+
+/** A short plain-duration policy: chase at 2 and 4 minutes, escalate at 6, close at 10. */
+export const SHORT_POLICY: Policy = {
+  ...DEFAULT_POLICY,
+  steps: [
+    { after: { unit: 'duration', ms: 2 * 60_000 }, action: 'chase' },
+    { after: { unit: 'duration', ms: 4 * 60_000 }, action: 'chase' },
+    { after: { unit: 'duration', ms: 6 * 60_000 }, action: 'escalate' },
+    { after: { unit: 'duration', ms: 10 * 60_000 }, action: 'close' },
+  ],
+};
+
+let counter = 0;
+export function letterInput(overrides: Partial<LetterInput> = {}): LetterInput {
+  counter++;
+  return {
+    roundId: `test-${process.pid}-${Date.now().toString(36)}`,
+    letterId: `letter-${counter}`,
+    recipient: {
+      name: 'Sue Mountstevens',
+      role: 'Avon and Somerset Police and Crime Commissioner',
+      organisation: 'Avon and Somerset Police and Crime Commissioner',
+      email: 'pcc@avon-and-somerset.example.org',
+      cc: ['office@avon-and-somerset.example.org'],
+      escalateTo: ['chief-executive@avon-and-somerset.example.org'],
+      salutation: 'Dear Sue,',
+    },
+    sender: { name: 'Independent Anti-Slavery Commissioner', email: 'commissioner@iasc.example.org' },
+    coordinator: { name: 'April McCoig', email: 'april.mccoig@iasc.example.org', role: 'Victims and Partnerships lead' },
+    subject: 'Violence Reduction Units: request for your Problem Profile and Response Strategy',
+    letterDate: '2020-10-13',
+    sentOn: '2020-10-13',
+    documents: ['problemProfile', 'responseStrategy', 'deliveryUpdate'],
+    policy: SHORT_POLICY,
+    delivery: 'record-sent',
+    ...overrides,
+  };
+}

@@ -1,0 +1,48 @@
+// Connection settings follow Temporal's conventions (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+// TEMPORAL_API_KEY, TLS, profiles in temporal.toml) through @temporalio/envconfig, so the same
+// code runs against the local dev server and a production cluster.
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection } from '@temporalio/worker';
+
+export class TemporalUnreachableError extends Error {}
+
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions'];
+}
+
+export function temporalSettings(overrides: { address?: string; namespace?: string } = {}): TemporalSettings {
+  const config = loadClientConnectConfig();
+  const address = overrides.address ?? config.connectionOptions.address ?? 'localhost:7233';
+  return {
+    address,
+    namespace: overrides.namespace ?? config.namespace ?? 'default',
+    connectionOptions: { ...config.connectionOptions, address },
+  };
+}
+
+function unreachable(settings: TemporalSettings, err: unknown): TemporalUnreachableError {
+  return new TemporalUnreachableError(
+    `cannot reach Temporal at ${settings.address} (namespace ${settings.namespace}): ${(err as Error).message}. ` +
+      'Start it with `npm start`, or set TEMPORAL_ADDRESS.',
+  );
+}
+
+export async function connectClient(settings: TemporalSettings): Promise<Client> {
+  try {
+    const connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: '5s' } as never);
+    return new Client({ connection, namespace: settings.namespace });
+  } catch (err) {
+    throw unreachable(settings, err);
+  }
+}
+
+export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(settings.connectionOptions);
+  } catch (err) {
+    throw unreachable(settings, err);
+  }
+}

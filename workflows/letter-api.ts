@@ -1,0 +1,39 @@
+// The letter workflow's public API, in one place: its messages and search attributes.
+// The CLI, the dashboard and tests import these objects, never string names.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  DeclinePayload,
+  ExtendPayload,
+  LetterStatus,
+  NotePayload,
+  PausePayload,
+  ReceiptPayload,
+  ResumePayload,
+  WithdrawPayload,
+} from '../domain/types';
+
+export const TASK_QUEUE = 'request-rounds';
+export const WORKFLOW_TYPE = 'letter';
+
+/** For tools that can only signal (e.g. `temporal workflow signal`); validated like recordReceipt, a bad one is recorded as rejected. */
+export const documentsReceived = defineSignal<[ReceiptPayload]>('documentsReceived');
+export const recordReceipt = defineUpdate<LetterStatus, [ReceiptPayload]>('recordReceipt');
+export const recordDecline = defineUpdate<LetterStatus, [DeclinePayload]>('recordDecline');
+export const extendDeadline = defineUpdate<LetterStatus, [ExtendPayload]>('extendDeadline');
+export const pause = defineUpdate<LetterStatus, [PausePayload]>('pause');
+export const resume = defineUpdate<LetterStatus, [ResumePayload]>('resume');
+export const withdraw = defineUpdate<LetterStatus, [WithdrawPayload]>('withdraw');
+export const addNote = defineUpdate<LetterStatus, [NotePayload]>('addNote');
+export const status = defineQuery<LetterStatus>('status');
+
+export const RoundId = defineSearchAttributeKey('RoundId', SearchAttributeType.KEYWORD);
+export const LetterState = defineSearchAttributeKey('LetterState', SearchAttributeType.KEYWORD);
+export const NextActionAt = defineSearchAttributeKey('NextActionAt', SearchAttributeType.DATETIME);
+export const Outstanding = defineSearchAttributeKey('Outstanding', SearchAttributeType.KEYWORD_LIST);
+
+export const SEARCH_ATTRIBUTES = [RoundId, LetterState, NextActionAt, Outstanding];
+
+export function workflowIdFor(roundId: string, letterId: string): string {
+  return `${roundId}/${letterId}`;
+}

@@ -1,0 +1,133 @@
+// The letter workflow: one per letter, id '<roundId>/<letterId>'. It holds the timers and
+// sends emails through activities; the rules live in domain/letter.ts.
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { renderFollowUp, renderLetterEmail, type EmailMessage } from '../domain/email';
+import { Letter } from '../domain/letter';
+import type { ScheduledStep } from '../domain/schedule';
+import type { EmailRecord, LetterInput, LetterStatus } from '../domain/types';
+import * as api from './letter-api';
+
+const { sendEmail } = proxyActivities<Activities>({
+  // Short enough that a hung SMTP conversation is retried, long enough for a slow server;
+  // the activity's own socket timeouts are shorter, so a timed-out attempt is really dead.
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    // No attempt limit: an SMTP outage delays an email, it never loses it.
+    nonRetryableErrorTypes: ['HeaderInjectionError', 'SmtpPermanentError'],
+  },
+});
+
+const now = (): string => new Date().toISOString();
+
+export async function letter(input: LetterInput): Promise<LetterStatus> {
+  const l = new Letter(input, now());
+
+  // Keeps the search attributes (what registers and "overdue" queries read) in step with the letter.
+  let published = '';
+  const publish = (): void => {
+    const next = l.nextAction();
+    const outstanding = l.outstanding();
+    const key = JSON.stringify([l.state, next?.at ?? null, outstanding]);
+    if (key === published) return;
+    published = key;
+    upsertSearchAttributes([
+      { key: api.LetterState, value: l.state },
+      { key: api.NextActionAt, value: next ? new Date(next.at) : null },
+      { key: api.Outstanding, value: outstanding },
+    ]);
+  };
+
+  setHandler(api.status, () => l.status());
+  setHandler(api.documentsReceived, (p) => {
+    try {
+      l.recordReceipt(p, now());
+    } catch (err) {
+      l.rejected(now(), 'documentsReceived', (err as Error).message);
+    }
+    publish();
+  });
+  const update = <P>(apply: (p: P, at: string) => LetterStatus) => (p: P) => {
+    const result = apply(p, now());
+    publish();
+    return result;
+  };
+  setHandler(api.recordReceipt, update((p, at) => l.recordReceipt(p, at)), { validator: (p) => l.validateReceipt(p, now()) });
+  setHandler(api.recordDecline, update((p, at) => l.recordDecline(p, at)), { validator: (p) => l.validateDecline(p, now()) });
+  setHandler(api.extendDeadline, update((p, at) => l.extendDeadline(p, at)), { validator: (p) => l.validateExtend(p, now()) });
+  setHandler(api.pause, update((p, at) => l.pause(p, at)), { validator: (p) => l.validatePause(p) });
+  setHandler(api.resume, update((p, at) => l.resume(p, at)), { validator: (p) => l.validateResume(p) });
+  setHandler(api.withdraw, update((p, at) => l.withdraw(p, at)), { validator: (p) => l.validateWithdraw(p) });
+  setHandler(api.addNote, update((p, at) => l.addNote(p, at)), { validator: (p) => l.validateNote(p) });
+
+  if (input.delivery === 'send') {
+    const message = renderLetterEmail(input);
+    await sendEmail(message);
+    l.letterSent(now(), emailRecord('letter', undefined, message, input.documents));
+  } else {
+    l.letterSent(now());
+  }
+  l.skipOverdue(now());
+  publish();
+
+  while (!l.ended) {
+    const step = l.nextStep();
+    const version = l.version;
+    if (!step) {
+      // Paused, or every step has happened: wait for staff to change something.
+      await condition(() => l.version !== version);
+      continue;
+    }
+    const wait = Date.parse(step.dueAt) - Date.now();
+    if (wait > 0 && (await condition(() => l.version !== version, wait))) continue; // something changed: re-plan
+    await fire(l, step);
+    publish();
+  }
+
+  // Let any update that is still running finish before the workflow completes.
+  await condition(allHandlersFinished);
+  return l.status();
+}
+
+async function fire(l: Letter, step: ScheduledStep): Promise<void> {
+  if (step.action === 'close') {
+    l.stepFired(step.index, now());
+    return;
+  }
+  const outstanding = l.outstanding();
+  const chaseNumber = l.steps.filter((s) => s.action === 'chase' && s.index <= step.index).length;
+  const message = renderFollowUp(l.input, step.action, step.index, chaseNumber, outstanding);
+  try {
+    await sendEmail(message);
+  } catch (err) {
+    // Only a permanent failure reaches here (retries are unlimited): record it and go on.
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
+      log.warn('email failed permanently', { messageId: message.messageId, error: err.cause.message });
+      l.stepFailed(step.index, now(), `${message.messageId}: ${err.cause.message}`);
+      return;
+    }
+    throw err;
+  }
+  l.stepFired(step.index, now(), emailRecord(step.action === 'chase' ? 'chase' : 'escalation', step.index, message, outstanding));
+}
+
+function emailRecord(
+  kind: EmailRecord['kind'],
+  step: number | undefined,
+  m: EmailMessage,
+  outstanding: EmailRecord['outstanding'],
+): EmailRecord {
+  return { kind, step, messageId: m.messageId, subject: m.subject, to: m.to, cc: m.cc, sentAt: now(), outstanding };
+}
