@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import * as api from '../workflows/letter-api';
+import type { letter } from '../workflows/letter';
 import type { MailSink } from '../worker/mail-sink';
 import { letterInput, letterWorker, mailSink, parsedMail, timeSkippingEnv } from './support/temporal';
 
@@ -22,7 +23,7 @@ test('a letter is chased, partly answered, chased for the rest, escalated, then 
   const input = letterInput();
   const workflowId = api.workflowIdFor(input.roundId, input.letterId);
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(api.WORKFLOW_TYPE, {
+    const handle = await env.client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, {
       taskQueue: api.TASK_QUEUE,
       workflowId,
       args: [input],

@@ -30,10 +30,13 @@ function unreachable(settings: TemporalSettings, err: unknown): TemporalUnreacha
   );
 }
 
-export async function connectClient(settings: TemporalSettings): Promise<Client> {
+/** A client whose connection is a real gRPC Connection (the operator service is used to register search attributes). */
+export type ConnectedClient = Client & { connection: Connection };
+
+export async function connectClient(settings: TemporalSettings): Promise<ConnectedClient> {
   try {
     const connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: '5s' } as never);
-    return new Client({ connection, namespace: settings.namespace });
+    return new Client({ connection, namespace: settings.namespace }) as ConnectedClient;
   } catch (err) {
     throw unreachable(settings, err);
   }

@@ -15,7 +15,7 @@ import { timeSkippingServerOptions } from '../../worker/temporal-binaries';
 
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping(timeSkippingServerOptions());
-  await ensureSearchAttributes(env.client.connection, env.namespace ?? 'default');
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }
 

@@ -1,0 +1,190 @@
+// `npm start` / `rounds serve`: everything on one machine, in one process tree. A Temporal
+// dev server (unless TEMPORAL_ADDRESS points at one), the worker, a local mail sink (unless
+// SMTP_URL is set) and the dashboard. Ctrl-C stops all of them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { connectClient, connectWorker, temporalSettings, TemporalUnreachableError } from '../worker/connection';
+import { MailSink } from '../worker/mail-sink';
+import { ensureSearchAttributes } from '../worker/search-attributes';
+import { requireBinary } from '../worker/temporal-binaries';
+import { createLetterWorker } from '../worker/worker';
+import { TASK_QUEUE } from '../workflows/letter-api';
+import { SystemError, UserError } from './errors';
+import { startWebServer } from './web/server';
+
+const ROOT = path.resolve(__dirname, '..');
+export const VAR_DIR = process.env.ROUNDS_VAR_DIR ?? path.join(ROOT, 'var');
+
+type Print = (s: string) => void;
+
+// The SDK logs every worker state change at INFO; people running the service want warnings.
+function quietSdkLogs(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger((process.env.ROUNDS_LOG_LEVEL as 'WARN') ?? 'WARN') });
+  } catch {
+    // already installed (e.g. by a test)
+  }
+}
+type Globals = { address?: string; namespace?: string };
+
+/** A worker against an existing Temporal (TEMPORAL_ADDRESS) and SMTP server (SMTP_URL). */
+export async function runWorker(globals: Globals, print: Print): Promise<void> {
+  const smtpUrl = process.env.SMTP_URL;
+  if (!smtpUrl) throw new UserError('SMTP_URL is not set: say where to send email (e.g. smtp://user:pass@mail.example.org:587), or run `npm start` for a local mail sink');
+  quietSdkLogs();
+  const settings = temporalSettings(globals);
+  const client = await connectClient(settings);
+  await ensureSearchAttributes(client.connection, settings.namespace);
+  const connection = await connectWorker(settings);
+  const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl } });
+  print(`worker: task queue ${TASK_QUEUE} on ${settings.address} (namespace ${settings.namespace}); email via ${redact(smtpUrl)}`);
+  stopOnSignal(() => worker.shutdown());
+  await worker.run();
+  close();
+  await connection.close();
+  await client.connection.close();
+}
+
+export async function serve(globals: Globals, print: Print): Promise<void> {
+  quietSdkLogs();
+  fs.mkdirSync(VAR_DIR, { recursive: true });
+  const stack: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const stop of stack.reverse()) await Promise.resolve(stop()).catch((e) => print(`while stopping: ${(e as Error).message}`));
+  };
+  try {
+    const external = Boolean(globals.address ?? process.env.TEMPORAL_ADDRESS);
+    let settings = temporalSettings(globals);
+    if (!external) {
+      const port = Number(process.env.ROUNDS_TEMPORAL_PORT ?? 7233);
+      const uiPort = Number(process.env.ROUNDS_TEMPORAL_UI_PORT ?? 8233);
+      await mustBeFree(port, 'the Temporal dev server');
+      const server = startDevServer(port, uiPort);
+      stack.push(() => stopChild(server));
+      settings = temporalSettings({ ...globals, address: `127.0.0.1:${port}` });
+      await waitForTemporal(settings.address, server);
+      print(`temporal: dev server at ${settings.address}, data in ${path.relative(process.cwd(), path.join(VAR_DIR, 'temporal.db'))}`);
+      print(`temporal: web UI at http://127.0.0.1:${uiPort}`);
+    }
+    const client = await connectClient(settings);
+    stack.push(() => client.connection.close());
+    await ensureSearchAttributes(client.connection, settings.namespace);
+
+    let smtpUrl = process.env.SMTP_URL;
+    const outboxDir = path.join(VAR_DIR, 'outbox');
+    if (!smtpUrl) {
+      const port = Number(process.env.ROUNDS_SMTP_PORT ?? 2525);
+      await mustBeFree(port, 'the mail sink');
+      const sink = await new MailSink({ dir: outboxDir, port }).start();
+      stack.push(() => sink.stop());
+      smtpUrl = sink.url;
+      print(`mail:     local sink at ${sink.url}; every message is kept in ${path.relative(process.cwd(), outboxDir)}/`);
+    } else {
+      print(`mail:     via ${redact(smtpUrl)}`);
+    }
+
+    const connection = await connectWorker(settings);
+    stack.push(() => connection.close());
+    const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl } });
+    stack.push(close);
+    const running = worker.run();
+    stack.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    print(`worker:   task queue ${TASK_QUEUE}, namespace ${settings.namespace}`);
+
+    await startDashboard(client, process.env.SMTP_URL ? undefined : outboxDir, print, stack);
+    print('ready. Ctrl-C stops everything.');
+    await Promise.race([new Promise<void>((resolve) => stopOnSignal(resolve)), running]);
+  } finally {
+    print('stopping...');
+    await stopAll();
+    print('stopped.');
+  }
+}
+
+async function startDashboard(client: import('@temporalio/client').Client, outboxDir: string | undefined, print: Print, stack: (() => Promise<void> | void)[]) {
+  const port = Number(process.env.ROUNDS_PORT ?? 3000);
+  try {
+    const usersFile = path.join(VAR_DIR, 'users.json');
+    const users = require('./users') as { ensureFirstUser: (f: string) => Promise<{ name: string; password: string } | null> | { name: string; password: string } | null };
+    const first = await users.ensureFirstUser(usersFile);
+    const web = await startWebServer({ client, port, host: '127.0.0.1', outboxDir, usersFile });
+    stack.push(() => web.close());
+    print(`web:      dashboard at ${web.url}`);
+    if (first) print(`web:      first account created: name '${first.name}', one-time password '${first.password}' (add more with \`npx rounds user add\`)`);
+  } catch (err) {
+    print(`web:      dashboard not started: ${(err as Error).message}`);
+  }
+}
+
+function startDevServer(port: number, uiPort: number): ChildProcess {
+  const temporal = requireBinary('cli');
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', path.join(VAR_DIR, 'temporal.db'),
+    '--ip', '127.0.0.1',
+    '--port', String(port),
+    '--ui-port', String(uiPort),
+    '--log-level', 'error',
+  ];
+  const child = spawn(temporal, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`temporal: ${d}`));
+  // If this process dies without cleaning up, do not leave the server behind.
+  process.once('exit', () => child.exitCode === null && child.kill('SIGKILL'));
+  return child;
+}
+
+async function waitForTemporal(address: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new SystemError(`the Temporal dev server exited (code ${child.exitCode}) before it was ready`);
+    try {
+      const c = await Connection.connect({ address, connectTimeout: '1s' });
+      await c.workflowService.getSystemInfo({});
+      await c.close();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new TemporalUnreachableError(`the Temporal dev server at ${address} did not become ready in 60 s: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function mustBeFree(port: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', () =>
+      reject(new UserError(`port ${port} on 127.0.0.1 is in use, so ${what} cannot start there. Is \`npm start\` already running? Stop it, or choose other ports (ROUNDS_TEMPORAL_PORT, ROUNDS_TEMPORAL_UI_PORT, ROUNDS_SMTP_PORT, ROUNDS_PORT).`)),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+function stopOnSignal(stop: () => void): void {
+  const handler = () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+    stop();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+}

@@ -1,0 +1,213 @@
+// The letter workflow's messages on a real (time-skipping) Temporal server: validation
+// rejects bad requests and changes nothing; the plain signal works; pause, resume and
+// extensions move the schedule; starting twice starts nothing twice.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { letterInputs, startLetters, updateLetter, letterStatus } from '../client/letters';
+import { UserError } from '../client/errors';
+import { loadRoundFolder } from '../client/round-folder';
+import type { LetterInput } from '../domain/types';
+import type { letter } from '../workflows/letter';
+import * as api from '../workflows/letter-api';
+import type { MailSink } from '../worker/mail-sink';
+import { letterInput, letterWorker, mailSink, timeSkippingEnv } from './support/temporal';
+import path from 'node:path';
+
+let env: TestWorkflowEnvironment;
+let sink: MailSink;
+let worker: Worker;
+let closeWorker: () => void;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+  sink = await mailSink();
+  ({ worker, close: closeWorker } = await letterWorker(env, sink));
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  closeWorker?.();
+  await sink?.stop();
+  await env?.teardown();
+});
+
+async function start(overrides: Partial<LetterInput> = {}): Promise<WorkflowHandle<typeof letter>> {
+  const input = letterInput(overrides);
+  return env.client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, {
+    taskQueue: api.TASK_QUEUE,
+    workflowId: api.workflowIdFor(input.roundId, input.letterId),
+    args: [input],
+  });
+}
+
+async function rejection(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    return ((err as WorkflowUpdateFailedError).cause as Error).message;
+  }
+  throw new Error('expected the update to be rejected');
+}
+
+describe('recordReceipt validation: rejected with a clear message, nothing changes', () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const cases: [string, unknown, RegExp][] = [
+    ['an unknown document key', { documents: ['problemProfil'] }, /documents\[0\]: 'problemProfil' is not a document key \(expected one of problemProfile, responseStrategy, deliveryUpdate\)/],
+    ['a document not requested', { documents: ['deliveryUpdate'] }, /deliveryUpdate .* was not requested in this letter \(requested: problemProfile, responseStrategy\)/],
+    ['a date before the letter', { documents: ['problemProfile'], receivedOn: '2020-10-12' }, /receivedOn: 2020-10-12 is before the letter's date, 2020-10-13/],
+    ['a date in the future', { documents: ['problemProfile'], receivedOn: '2099-01-01' }, /receivedOn: 2099-01-01 is in the future \(today is \d{4}-\d{2}-\d{2}\)/],
+    ['a date that does not exist', { documents: ['problemProfile'], receivedOn: '2020-02-30' }, /receivedOn: expected a date like 2020-11-10, got "2020-02-30"/],
+    ['no documents', { documents: [] }, /documents: expected a non-empty list of document keys/],
+    ['an unknown field', { documents: ['problemProfile'], recievedOn: today }, /unknown field 'recievedOn'/],
+  ];
+  test.each(cases)('%s', async (_name, payload, message) => {
+    const handle = await start({ documents: ['problemProfile', 'responseStrategy'] });
+    const before = await handle.query(api.status);
+    expect(await rejection(handle.executeUpdate(api.recordReceipt, { args: [payload as never] }))).toMatch(message);
+    const after = await handle.query(api.status);
+    expect(after).toEqual(before);
+    await handle.terminate();
+  });
+
+  test('a document already received is rejected the second time', async () => {
+    const handle = await start();
+    await handle.executeUpdate(api.recordReceipt, { args: [{ documents: ['problemProfile'], receivedOn: '2020-10-20' }] });
+    const before = await handle.query(api.status);
+    expect(await rejection(handle.executeUpdate(api.recordReceipt, { args: [{ documents: ['problemProfile'] }] }))).toBe(
+      'problemProfile was already recorded as received on 2020-10-20',
+    );
+    expect(await handle.query(api.status)).toEqual(before);
+    await handle.terminate();
+  });
+
+  test('an unknown workflow is a clear user error', async () => {
+    await expect(updateLetter(env.client, 'no-such-round/no-such-letter', 'recordReceipt', { documents: ['problemProfile'] })).rejects.toThrow(
+      new UserError("no letter with id 'no-such-round/no-such-letter' (ids look like <roundId>/<letterId>; see `rounds status`)"),
+    );
+    await expect(letterStatus(env.client, 'no-such-round/no-such-letter')).rejects.toThrow(UserError);
+  });
+
+  test('the client wrapper passes the workflow message through unchanged', async () => {
+    const handle = await start();
+    await expect(updateLetter(env.client, handle.workflowId, 'recordReceipt', { documents: ['problemProfile'], receivedOn: '1999-01-01' })).rejects.toThrow(
+      `${handle.workflowId}: receivedOn: 1999-01-01 is before the letter's date, 2020-10-13`,
+    );
+    await handle.terminate();
+  });
+});
+
+describe('other updates validate too', () => {
+  test('decline needs a reason; extend needs a later working day; resume needs a pause; a note needs text', async () => {
+    const handle = await start();
+    const before = await handle.query(api.status);
+    expect(await rejection(handle.executeUpdate(api.recordDecline, { args: [{ reason: '  ' }] }))).toMatch(/reason: say why/);
+    expect(await rejection(handle.executeUpdate(api.extendDeadline, { args: [{}] }))).toMatch(/give either until .* or workingDays/);
+    expect(await rejection(handle.executeUpdate(api.extendDeadline, { args: [{ workingDays: 0 }] }))).toMatch(/workingDays: expected a whole number from 1 to 250, got 0/);
+    expect(await rejection(handle.executeUpdate(api.extendDeadline, { args: [{ until: '2020-10-14' }] }))).toMatch(/until: 2020-10-14 is not later than the next chase/);
+    expect(await rejection(handle.executeUpdate(api.resume, { args: [{}] }))).toBe('the letter is not paused');
+    expect(await rejection(handle.executeUpdate(api.addNote, { args: [{ text: '' }] }))).toBe('text: the note is empty');
+    expect(await handle.query(api.status)).toEqual(before);
+    await handle.terminate();
+  });
+});
+
+describe('the signal form', () => {
+  test('documentsReceived applies a valid receipt, and records an invalid one as rejected without applying it', async () => {
+    const handle = await start();
+    await handle.signal(api.documentsReceived, { documents: ['responseStrategy'], receivedOn: '2020-11-02', by: 'temporal CLI' });
+    await handle.signal(api.documentsReceived, { documents: ['nonsense' as never] });
+    const s = await handle.query(api.status);
+    expect(s.documents.responseStrategy?.receivedOn).toBe('2020-11-02');
+    expect(s.state).toBe('partial');
+    expect(s.outstanding).toEqual(['problemProfile', 'deliveryUpdate']);
+    const rejected = s.timeline.filter((t) => t.kind === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0].message).toMatch(/^documentsReceived rejected: documents\[0\]: 'nonsense' is not a document key/);
+    await handle.terminate();
+  });
+});
+
+describe('the schedule moves', () => {
+  test('pause stops the clock; resume moves the remaining steps by the time paused', async () => {
+    const handle = await start();
+    const planned = (await handle.query(api.status)).steps.map((s) => Date.parse(s.dueAt));
+    let s = await handle.executeUpdate(api.pause, { args: [{ reason: 'they asked for time', by: 'Staff' }] });
+    expect(s.state).toBe('paused');
+    expect(s.nextAction).toBeNull();
+    const sent = sink.messages.length;
+    await env.sleep('5 minutes'); // past the first chase and the second
+    expect(sink.messages.length).toBe(sent);
+    s = await handle.executeUpdate(api.resume, { args: [{ by: 'Staff' }] });
+    expect(s.state).toBe('awaiting');
+    const moved = s.steps.map((x) => Date.parse(x.dueAt));
+    moved.forEach((t, i) => {
+      expect(t - planned[i]).toBeGreaterThanOrEqual(5 * 60_000);
+      expect(t - planned[i]).toBeLessThan(5 * 60_000 + 5_000);
+    });
+    await env.sleep('3 minutes');
+    s = await handle.query(api.status);
+    expect(s.state).toBe('chased');
+    expect(s.timeline.map((t) => t.kind)).toEqual(['recorded-sent', 'paused', 'resumed', 'chase']);
+    await handle.terminate();
+  });
+
+  test('an extension by working days moves every remaining step', async () => {
+    const handle = await start();
+    const planned = (await handle.query(api.status)).steps.map((s) => Date.parse(s.dueAt));
+    const s = await handle.executeUpdate(api.extendDeadline, { args: [{ workingDays: 2, reason: 'agreed by phone' }] });
+    // Plain-duration steps move by calendar days.
+    s.steps.forEach((x, i) => expect(Date.parse(x.dueAt) - planned[i]).toBe(2 * 86_400_000));
+    const sent = sink.messages.length;
+    await env.sleep('1 day');
+    expect(sink.messages.length).toBe(sent);
+    expect((await handle.query(api.status)).timeline.at(-1)).toMatchObject({ kind: 'extension', note: 'agreed by phone' });
+    await env.sleep(86_400_000 + 3 * 60_000);
+    expect((await handle.query(api.status)).state).toBe('chased');
+    await handle.terminate();
+  });
+
+  test('decline of everything outstanding ends the letter as declined', async () => {
+    const handle = await start();
+    const s = await handle.executeUpdate(api.recordDecline, { args: [{ reason: 'We do not hold these documents', by: 'Staff' }] });
+    expect(s.state).toBe('declined');
+    expect((await handle.result()).state).toBe('declined');
+  });
+
+  test('withdraw ends the letter; later updates are refused', async () => {
+    const handle = await start();
+    expect((await handle.executeUpdate(api.withdraw, { args: [{ reason: 'sent in error' }] })).state).toBe('withdrawn');
+    expect((await handle.result()).state).toBe('withdrawn');
+    await expect(updateLetter(env.client, handle.workflowId, 'addNote', { text: 'too late' })).rejects.toThrow(UserError);
+  });
+
+  test('a letter imported after steps were due fires one catch-up action and skips the earlier ones', async () => {
+    // The server's clock (it has skipped ahead in earlier tests): chases at 2 and 4 minutes are already due.
+    const sentAt = new Date((await env.currentTimeMs()) - 5 * 60_000).toISOString();
+    const handle = await start({ sentAt });
+    await env.sleep('10s');
+    const s = await handle.query(api.status);
+    expect(s.steps.map((x) => x.status)).toEqual(['skipped', 'done', 'pending', 'pending']);
+    expect(s.timeline.map((t) => t.kind)).toEqual(['recorded-sent', 'skipped', 'chase']);
+    await handle.terminate();
+  });
+});
+
+describe('starting a round', () => {
+  test('is idempotent: a second start starts nothing twice', async () => {
+    const plan = loadRoundFolder(path.join(__dirname, 'fixtures', 'rounds', 'small'));
+    const inputs = letterInputs(plan, { delivery: 'record-sent', sentOn: 'now' }).map((i) => ({ ...i, roundId: `small-${Date.now()}` }));
+    const first = await startLetters(env.client, inputs);
+    expect(first.started).toHaveLength(3);
+    expect(first.alreadyStarted).toHaveLength(0);
+    const second = await startLetters(env.client, inputs);
+    expect(second.started).toHaveLength(0);
+    expect(second.alreadyStarted.sort()).toEqual(first.started.sort());
+    const s = await letterStatus(env.client, `${inputs[0].roundId}/alpha`);
+    expect(s.recipient.name).toBe('Alex Alpha');
+    expect(s.timeline.filter((t) => t.kind === 'recorded-sent')).toHaveLength(1);
+  });
+});
