@@ -39,7 +39,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE or default)')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) })
+    // A malformed letter id is the person's mistake: say so before trying to reach Temporal.
+    .hook('preAction', (_program, action) => {
+      if (action.registeredArguments[0]?.name() === 'workflowId') checkId(String(action.processedArgs[0]));
+    });
 
   program
     .command('check <roundDir>')
@@ -96,7 +100,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .description("one letter: its documents, next action and timeline (workflowId is '<roundId>/<letterId>')")
     .option('--json', 'machine-readable output')
     .action(async (id: string, o: { json?: boolean }) => {
-      const s = await letterStatus(await getClient(), checkId(id));
+      const s = await letterStatus(await getClient(), id);
       print(o.json ? JSON.stringify(s, null, 2) : formatLetter(s));
     });
 
@@ -109,7 +113,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--by <name>', 'who recorded it')
     .option('--note <text>', 'a note')
     .action(async (id: string, o: { doc: DocumentKey[]; on?: string; by?: string; note?: string }) => {
-      const s = await updateLetter(await getClient(), checkId(id), 'recordReceipt', { documents: o.doc, receivedOn: o.on, by: by(o), note: o.note });
+      const s = await updateLetter(await getClient(), id, 'recordReceipt', { documents: o.doc, receivedOn: o.on, by: by(o), note: o.note });
       print(`${id}: ${s.state}; outstanding: ${s.outstanding.join(', ') || 'nothing'}`);
     });
 
@@ -121,7 +125,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--on <date>', 'date of the decline (default today)')
     .option('--by <name>', 'who recorded it')
     .action(async (id: string, o: { doc?: DocumentKey[]; reason: string; on?: string; by?: string }) => {
-      const s = await updateLetter(await getClient(), checkId(id), 'recordDecline', { documents: o.doc, reason: o.reason, on: o.on, by: by(o) });
+      const s = await updateLetter(await getClient(), id, 'recordDecline', { documents: o.doc, reason: o.reason, on: o.on, by: by(o) });
       print(`${id}: ${s.state}; outstanding: ${s.outstanding.join(', ') || 'nothing'}`);
     });
 
@@ -134,7 +138,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--by <name>', 'who agreed it')
     .action(async (id: string, o: { until?: string; workingDays?: number; reason?: string; by?: string }) => {
       if (!o.until && !o.workingDays) throw new UserError('extend: give --until <date> or --working-days <n>');
-      const s = await updateLetter(await getClient(), checkId(id), 'extendDeadline', { until: o.until, workingDays: o.workingDays, reason: o.reason, by: by(o) });
+      const s = await updateLetter(await getClient(), id, 'extendDeadline', { until: o.until, workingDays: o.workingDays, reason: o.reason, by: by(o) });
       print(`${id}: next ${s.nextAction ? `${s.nextAction.kind} at ${s.nextAction.at}` : 'nothing'}`);
     });
 
@@ -148,7 +152,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       .option('--reason <text>', 'why')
       .option('--by <name>', 'who')
       .action(async (id: string, o: { reason?: string; by?: string }) => {
-        const s = await updateLetter(await getClient(), checkId(id), update, { reason: o.reason, by: by(o) });
+        const s = await updateLetter(await getClient(), id, update, { reason: o.reason, by: by(o) });
         print(`${id}: ${s.state}`);
       });
   }
@@ -157,7 +161,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .description('resume chasing; the remaining steps move later by the working days paused')
     .option('--by <name>', 'who')
     .action(async (id: string, o: { by?: string }) => {
-      const s = await updateLetter(await getClient(), checkId(id), 'resume', { by: by(o) });
+      const s = await updateLetter(await getClient(), id, 'resume', { by: by(o) });
       print(`${id}: ${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${s.nextAction.at}` : 'nothing'}`);
     });
   program
@@ -165,7 +169,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .description("add a note to the letter's timeline")
     .option('--by <name>', 'who')
     .action(async (id: string, text: string[], o: { by?: string }) => {
-      await updateLetter(await getClient(), checkId(id), 'addNote', { text: text.join(' '), by: by(o) });
+      await updateLetter(await getClient(), id, 'addNote', { text: text.join(' '), by: by(o) });
       print(`${id}: note added`);
     });
 

@@ -70,7 +70,7 @@ export class RoundFolderError extends Error {
 
 /** Parses round.yaml. Returns the config, or issues naming the field and (where known) the line. */
 export function parseRoundYaml(text: string, file = 'round.yaml'): { config?: RoundConfig; issues: RoundIssue[] } {
-  const doc = parseDocument(stripBom(text), { prettyErrors: false });
+  const doc = parseDocument(stripBom(text), { prettyErrors: true });
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : text.slice(0, offset).split('\n').length);
   if (doc.errors.length > 0) {
     return { issues: doc.errors.map((e) => ({ level: 'error', file, line: e.linePos?.[0]?.line, message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
@@ -88,7 +88,10 @@ export function parseRoundYaml(text: string, file = 'round.yaml'): { config?: Ro
         const field = path.join('.') || '(top level)';
         const got = path.length > 0 ? (doc.getIn(path) as unknown) : raw;
         let message = i.message;
-        if (i.code === 'unrecognized_keys') message = `unknown field ${i.keys.map((k) => `'${k}'`).join(', ')} (expected ${Object.keys(roundSchema.shape).join(', ')})`;
+        if (i.code === 'unrecognized_keys') {
+          const line = fieldLine([...path, i.keys[0]]);
+          return { level: 'error' as const, file, line, field: [...path, i.keys[0]].join('.'), message: `unknown field (expected ${Object.keys(roundSchema.shape).join(', ')})` };
+        }
         else if (got === undefined) message = `missing (${i.message})`;
         else message = `${i.message}; got ${JSON.stringify(got)}`;
         return { level: 'error' as const, file, line: fieldLine(path), field, message };

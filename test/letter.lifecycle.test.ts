@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import * as api from '../workflows/letter-api';
 import type { letter } from '../workflows/letter';
 import type { MailSink } from '../worker/mail-sink';
+import { recordHistory } from './support/histories';
 import { letterInput, letterWorker, mailSink, parsedMail, timeSkippingEnv } from './support/temporal';
 
 let env: TestWorkflowEnvironment;
@@ -99,10 +98,7 @@ test('a letter is chased, partly answered, chased for the rest, escalated, then 
     expect(final.emails.map((e) => e.messageId)).toEqual(sink.messages.map((m) => m.messageId));
 
     // Keep this run's history for the replay test (test/replay.test.ts).
-    if (process.env.RECORD_HISTORIES === '1') {
-      const history = await handle.fetchHistory();
-      fs.writeFileSync(path.join(__dirname, 'fixtures', 'histories', 'letter-lifecycle.json'), JSON.stringify(history, null, 1));
-    }
+    await recordHistory(handle, 'letter-lifecycle');
   });
   close();
 });

@@ -11,6 +11,7 @@ import type { LetterInput } from '../domain/types';
 import type { letter } from '../workflows/letter';
 import * as api from '../workflows/letter-api';
 import type { MailSink } from '../worker/mail-sink';
+import { recordHistory } from './support/histories';
 import { letterInput, letterWorker, mailSink, timeSkippingEnv } from './support/temporal';
 import path from 'node:path';
 
@@ -152,7 +153,13 @@ describe('the schedule moves', () => {
     s = await handle.query(api.status);
     expect(s.state).toBe('chased');
     expect(s.timeline.map((t) => t.kind)).toEqual(['recorded-sent', 'paused', 'resumed', 'chase']);
-    await handle.terminate();
+    await handle.signal(api.documentsReceived, { documents: ['nonsense' as never] });
+    await handle.executeUpdate(api.extendDeadline, { args: [{ workingDays: 1 }] });
+    await handle.executeUpdate(api.addNote, { args: [{ text: 'phoned the office' }] });
+    await handle.executeUpdate(api.recordDecline, { args: [{ documents: ['deliveryUpdate'], reason: 'not held' }] });
+    await handle.executeUpdate(api.recordReceipt, { args: [{ documents: ['problemProfile', 'responseStrategy'] }] });
+    expect((await handle.result()).state).toBe('complete');
+    await recordHistory(handle, 'letter-paused-extended-declined');
   });
 
   test('an extension by working days moves every remaining step', async () => {

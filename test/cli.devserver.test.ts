@@ -1,0 +1,86 @@
+// A round through the real `rounds` command against a real Temporal dev server (the
+// time-skipping server has no visibility, and `status` is a visibility query).
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { MailSink } from '../worker/mail-sink';
+import { ensureSearchAttributes } from '../worker/search-attributes';
+import { devServerOptions } from '../worker/temporal-binaries';
+import { rounds } from './support/cli';
+import { letterWorker, mailSink } from './support/temporal';
+
+let env: TestWorkflowEnvironment;
+let sink: MailSink;
+let worker: Worker;
+let running: Promise<void>;
+let address: string;
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createLocal(devServerOptions());
+  await ensureSearchAttributes(env.connection, 'default');
+  sink = await mailSink();
+  ({ worker } = await letterWorker(env, sink));
+  running = worker.run();
+  address = (env.connection.options as { address: string }).address;
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await sink?.stop();
+  await env?.teardown();
+});
+
+async function eventually<T>(fn: () => Promise<T>, ok: (t: T) => boolean, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('start, status from visibility, receive, show; a second start starts nothing', async () => {
+  const a = ['--address', address];
+  let r = await rounds([...a, 'start', 'test/fixtures/rounds/small', '--sent-on', 'now']);
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toBe('round small: started 3 letters\n');
+  expect(r.code).toBe(0);
+
+  r = await rounds([...a, 'start', 'test/fixtures/rounds/small', '--sent-on', 'now']);
+  expect(r.stdout).toBe('round small: started 0 letters; 3 already started, left as they are\n');
+
+  const status = await eventually(
+    () => rounds([...a, 'status', 'small', '--json']).then((x) => JSON.parse(x.stdout) as { letterId: string; state: string; outstanding: string[]; nextActionAt: string | null }[]),
+    (rows) => rows.length === 3 && rows.every((x) => x.nextActionAt !== null),
+  );
+  expect(status.map((x) => [x.letterId, x.state, x.outstanding])).toEqual([
+    ['alpha', 'awaiting', ['problemProfile', 'responseStrategy']],
+    ['beta', 'awaiting', ['deliveryUpdate']],
+    ['gamma', 'awaiting', ['problemProfile', 'responseStrategy']],
+  ]);
+
+  r = await rounds([...a, 'receive', 'small/alpha', '--doc', 'problemProfile', '--on', '2020-10-20', '--by', 'Staff A']);
+  expect(r.stdout).toBe('small/alpha: partial; outstanding: responseStrategy\n');
+  expect(r.code).toBe(0);
+
+  r = await rounds([...a, 'receive', 'small/alpha', '--doc', 'responseStrategy', '--on', '2020-01-01']);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe("rounds: small/alpha: receivedOn: 2020-01-01 is before the letter's date, 2020-10-13\n");
+
+  r = await rounds([...a, 'show', 'small/alpha', '--json']);
+  const shown = JSON.parse(r.stdout);
+  expect(shown.state).toBe('partial');
+  expect(shown.documents.problemProfile).toEqual({ requested: true, receivedOn: '2020-10-20', receivedBy: 'Staff A' });
+
+  const after = await eventually(
+    () => rounds([...a, 'status', 'small', '--json']).then((x) => JSON.parse(x.stdout) as { letterId: string; state: string }[]),
+    (rows) => rows.find((x) => x.letterId === 'alpha')?.state === 'partial',
+  );
+  expect(after.find((x) => x.letterId === 'alpha')!.state).toBe('partial');
+
+  r = await rounds([...a, 'status']);
+  expect(r.stdout).toMatch(/^small\s+3\s+0\s+/m);
+
+  r = await rounds([...a, 'show', 'small/nobody']);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain("rounds: no letter with id 'small/nobody'");
+});

@@ -1,0 +1,46 @@
+// The `rounds` command: clear errors and exit codes for people's mistakes (1) and for the
+// system's failures (2), without a stack trace.
+import { rounds } from './support/cli';
+
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+
+test('check: a good round folder passes with exit 0', async () => {
+  const r = await rounds(['check', 'test/fixtures/rounds/small']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('round small: A small test round');
+  expect(r.stdout).toContain('  recipient  Alex Alpha  [test/fixtures/rounds/small/recipients.csv line 2]');
+  expect(r.stdout).toContain('ok: the round can be started');
+});
+
+test('check: a missing folder is a user error naming it', async () => {
+  const r = await rounds(['check', 'no/such/round']);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('error: no/such/round: no such folder');
+  noStack(r.stdout + r.stderr);
+});
+
+test('start: a round with errors starts nothing and exits 1, before contacting Temporal', async () => {
+  const r = await rounds(['start', 'no/such/round', '--address', '127.0.0.1:1']);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('rounds: no/such/round: the round has errors (above); nothing was started');
+});
+
+test.each([
+  [['show', 'not-a-letter-id'], "rounds: 'not-a-letter-id' is not a letter id: expected <roundId>/<letterId>, e.g. vru-2020/kent"],
+  [['receive', 'r/l', '--doc', 'problemProfil'], "rounds: --doc: 'problemProfil' is not a document key (expected one of problemProfile, responseStrategy, deliveryUpdate)"],
+  [['receive', 'r/l'], "error: required option '--doc <key...>' not specified"],
+  [['extend', 'r/l', '--working-days', 'two'], "rounds: --working-days: expected a whole number of 1 or more, got 'two'"],
+  [['start', 'test/fixtures/rounds/small', '--sent-on', 'yesterday'], "rounds: --sent-on: expected a date like 2020-10-13 or 'now', got 'yesterday'"],
+  [['frobnicate'], "error: unknown command 'frobnicate'"],
+])('%j is a user error (exit 1)', async (args, message) => {
+  const r = await rounds(args);
+  expect(r.stderr).toContain(message);
+  expect(r.code).toBe(1);
+  noStack(r.stderr);
+});
+
+test('an unreachable Temporal is a system error (exit 2) that says where it looked', async () => {
+  const r = await rounds(['status', '--address', '127.0.0.1:1']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/^rounds: cannot reach Temporal at 127\.0\.0\.1:1 \(namespace default\): .*Start it with `npm start`, or set TEMPORAL_ADDRESS\.\n$/);
+});

@@ -1,0 +1,72 @@
+import { parseRecipientsCsv, parseRoundYaml, planRound, formatIssue, type RoundConfig } from '../domain/round';
+
+const yaml = `id: r1
+title: A round
+subject: Please send documents
+letterDate: 2020-10-13
+sender: { name: Office, email: office@example.org }
+coordinator: { name: Casey, email: casey@example.org }
+documents: [problemProfile]
+`;
+
+describe('round.yaml', () => {
+  test('a good file parses with the default policy', () => {
+    const { config, issues } = parseRoundYaml(yaml);
+    expect(issues).toEqual([]);
+    expect(config!.id).toBe('r1');
+    expect(config!.policy.steps.map((s) => s.action)).toEqual(['chase', 'chase', 'escalate', 'close']);
+  });
+
+  test.each([
+    [yaml.replace('id: r1', 'id: "r 1"'), 'round.yaml, line 1, id: expected letters, digits, dot, dash or underscore, like vru-2020; got "r 1"'],
+    [yaml.replace('casey@example.org', 'casey'), 'round.yaml, line 6, coordinator.email: expected an email address like april.mccoig@example.org; got "casey"'],
+    [yaml.replace('title: A round\n', ''), 'round.yaml, title: missing'],
+    [yaml + 'colour: blue\n', 'round.yaml, line 8, colour: unknown field (expected id, title, subject, letterDate, sentOn, sender, coordinator, documents, policy)'],
+    [yaml + 'policy:\n  steps:\n    - { after: 20 wrking days, action: chase }\n', "round.yaml, line 10, policy.steps[0].after: expected e.g. '20 working days' or '2 minutes', got '20 wrking days'"],
+    [yaml.replace('documents: [problemProfile]', 'documents: [problemProfil]'), 'round.yaml, line 7, documents.0:'],
+    ['id: [unclosed', 'round.yaml, line 1: not valid YAML'],
+  ])('a bad file is refused with the line and field: %#', (text, message) => {
+    const { config, issues } = parseRoundYaml(text);
+    expect(config).toBeUndefined();
+    expect(issues.map(formatIssue).join('\n')).toContain(message);
+  });
+});
+
+describe('recipients.csv', () => {
+  test('BOM and CRLF are accepted; unknown columns warn; duplicates and bad rows are errors with line numbers', () => {
+    const csv = '\ufeffletter,email,colour\r\na,a@example.org,red\r\nb,b@example.org,\r\na,again@example.org,\r\n,x@example.org,\r\n';
+    const { rows, issues } = parseRecipientsCsv(csv);
+    expect(rows.map((r) => [r.letter, r.line, r.values.email])).toEqual([
+      ['a', 2, 'a@example.org'],
+      ['b', 3, 'b@example.org'],
+    ]);
+    expect(issues.map(formatIssue)).toEqual([
+      "recipients.csv, line 1, column 3: unknown column 'colour' ignored (known: letter, email, cc, escalateTo, name, role, organisation, salutation, documents, letterDate)",
+      "recipients.csv, line 4, letter: duplicate letter id 'a' (also on line 2)",
+      'recipients.csv, line 5, letter: empty: every row needs the letter id (the letter file name without extension)',
+    ]);
+  });
+
+  test('no letter column is an error', () => {
+    expect(parseRecipientsCsv('email\nx@example.org\n').issues.map(formatIssue)).toEqual([
+      "recipients.csv, line 1: no 'letter' column in the header (got email); it names each letter file without extension",
+    ]);
+  });
+
+  test('the plan: csv wins over the letter, bad emails and document keys are named', () => {
+    const config = parseRoundYaml(yaml).config as RoundConfig;
+    const { rows } = parseRecipientsCsv('letter,email,name,documents,cc\nkent,pcc@kent.example.org,Matthew Scott,responseStrategy,not-an-email\nlondon,,Sophie,problemProfil,\n');
+    const inferences = new Map([['kent', { file: 'letters/kent.md', name: 'Someone Else', email: 'x@kent.example.org', documents: ['problemProfile' as const], issues: [] }]]);
+    const plan = planRound(config, rows, inferences);
+    const kent = plan.letters.find((l) => l.letterId === 'kent')!;
+    expect(kent.recipient.name).toBe('Matthew Scott');
+    expect(kent.documents).toEqual(['responseStrategy']);
+    expect(kent.sources.name).toBe('recipients.csv line 2');
+    expect(plan.issues.map(formatIssue).sort()).toEqual([
+      "recipients.csv, line 2, cc: 'not-an-email' is not an email address",
+      "recipients.csv, line 3, documents: unknown document key 'problemProfil' (expected problemProfile, responseStrategy, deliveryUpdate, separated by ';')",
+      'recipients.csv, line 3, email: no email address for this letter: add it in the email column of recipients.csv',
+      "recipients.csv, line 3, letter: no letter file letters/london.(md|txt|html); the row's fields are used alone",
+    ]);
+  });
+});
