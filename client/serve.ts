@@ -87,16 +87,20 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
       print(`mail:     via ${redact(smtpUrl)}`);
     }
 
-    const connection = await connectWorker(settings);
-    stack.push(() => connection.close());
-    const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl } });
-    stack.push(close);
-    const running = worker.run();
-    stack.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    });
-    print(`worker:   task queue ${TASK_QUEUE}, namespace ${settings.namespace}`);
+    // ROUNDS_WORKER=0: the dashboard alone, for deployments that run workers separately.
+    let running: Promise<void> = new Promise<void>(() => undefined);
+    if (process.env.ROUNDS_WORKER !== '0') {
+      const connection = await connectWorker(settings);
+      stack.push(() => connection.close());
+      const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl } });
+      stack.push(close);
+      running = worker.run();
+      stack.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      });
+      print(`worker:   task queue ${TASK_QUEUE}, namespace ${settings.namespace}`);
+    }
 
     await startDashboard(client, process.env.SMTP_URL ? undefined : outboxDir, print, stack);
     print('ready. Ctrl-C stops everything.');
@@ -114,7 +118,7 @@ async function startDashboard(client: import('@temporalio/client').Client, outbo
     const usersFile = path.join(VAR_DIR, 'users.json');
     const users = require('./users') as { ensureFirstUser: (f: string) => Promise<{ name: string; password: string } | null> | { name: string; password: string } | null };
     const first = await users.ensureFirstUser(usersFile);
-    const web = await startWebServer({ client, port, host: '127.0.0.1', outboxDir, usersFile });
+    const web = await startWebServer({ client, port, host: process.env.ROUNDS_HOST ?? '127.0.0.1', outboxDir, usersFile });
     stack.push(() => web.close());
     print(`web:      dashboard at ${web.url}`);
     if (first) print(`web:      first account created: name '${first.name}', one-time password '${first.password}' (add more with \`npx rounds user add\`)`);
