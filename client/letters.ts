@@ -54,7 +54,7 @@ export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery
       sentOn: sentOn ?? l.letterDate,
       sentAt,
       documents: l.documents,
-      policy: round.policy,
+      policy: l.policy,
       delivery: opts.delivery,
       body: opts.delivery === 'send' ? l.body : undefined,
     };

@@ -128,7 +128,7 @@ export function parsePolicy(raw: unknown, base: Policy = DEFAULT_POLICY, where =
   return policy;
 }
 
-function parseSteps(raw: unknown, where: string): PolicyStep[] {
+export function parseSteps(raw: unknown, where: string): PolicyStep[] {
   if (!Array.isArray(raw) || raw.length === 0) {
     throw new PolicyError(where, `expected a non-empty list like [{ after: 20 working days, action: chase }], got ${JSON.stringify(raw)}`);
   }

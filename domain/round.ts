@@ -5,7 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { DOCUMENT_KEYS, isDocumentKey, type DocumentKey } from './documents';
-import { DEFAULT_POLICY, parsePolicy, PolicyError, type Policy } from './policy';
+import { DEFAULT_POLICY, parsePolicy, parseSteps, PolicyError, type Policy } from './policy';
 import type { Person, Recipient } from './types';
 
 export interface RoundIssue {
@@ -108,7 +108,7 @@ export function parseRoundYaml(text: string, file = 'round.yaml'): { config?: Ro
   }
 }
 
-export const RECIPIENT_COLUMNS = ['letter', 'email', 'cc', 'escalateTo', 'name', 'role', 'organisation', 'salutation', 'documents', 'letterDate'] as const;
+export const RECIPIENT_COLUMNS = ['letter', 'email', 'cc', 'escalateTo', 'name', 'role', 'organisation', 'salutation', 'documents', 'letterDate', 'steps'] as const;
 type Column = (typeof RECIPIENT_COLUMNS)[number];
 
 export interface RecipientRow {
@@ -190,6 +190,8 @@ export interface LetterPlan {
   recipient: Recipient;
   documents: DocumentKey[];
   letterDate: string;
+  /** The round's policy, or this letter's override from the recipients.csv `steps` column. */
+  policy: Policy;
   /** Where each field came from, for `rounds check`. */
   sources: Record<string, string>;
   body?: { text: string; html: string };
@@ -257,6 +259,16 @@ export function planRound(
     if (v.letterDate !== undefined && !DATE_RE.test(v.letterDate)) bad('letterDate', `expected a date like 2020-10-13, got '${v.letterDate}'`);
     const letterDate = pick('letterDate', v.letterDate, inf?.date, round.letterDate);
     if (!letterDate) bad('letterDate', 'no date: the letter has none; set letterDate in round.yaml or recipients.csv');
+    let policy = round.policy;
+    if (v.steps !== undefined) {
+      try {
+        policy = { ...round.policy, steps: parseSteps(parseStepsCell(v.steps), 'steps') };
+        sources.steps = `${csvFile} line ${row!.line}`;
+      } catch (err) {
+        if (!(err instanceof PolicyError)) throw err;
+        bad('steps', `${err.message} (write steps like '20 working days: chase; 40 working days: escalate; 60 working days: close')`);
+      }
+    }
     const cc = list('cc');
     const escalateTo = list('escalateTo');
     for (const [field, value] of Object.entries({ name, role: v.role ?? inf?.role, organisation: v.organisation ?? inf?.organisation, salutation: v.salutation ?? inf?.salutation })) {
@@ -276,12 +288,25 @@ export function planRound(
       },
       documents: documents ?? [],
       letterDate: letterDate ?? '',
+      policy,
       sources,
       body: inf?.body,
     });
   }
   if (letters.length === 0) issues.push({ level: 'error', file: csvFile, message: 'the round has no letters: add files under letters/ or rows to recipients.csv' });
   return { round, letters, issues };
+}
+
+/** '20 working days: chase; 40 working days: escalate' → the raw steps parsePolicy expects. */
+function parseStepsCell(cell: string): { after: string; action: string }[] {
+  return cell
+    .split(';')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const i = part.lastIndexOf(':');
+      return i < 0 ? { after: part, action: '' } : { after: part.slice(0, i).trim(), action: part.slice(i + 1).trim() };
+    });
 }
 
 function stripBom(s: string): string {

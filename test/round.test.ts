@@ -41,7 +41,7 @@ describe('recipients.csv', () => {
       ['b', 3, 'b@example.org'],
     ]);
     expect(issues.map(formatIssue)).toEqual([
-      "recipients.csv, line 1, column 3: unknown column 'colour' ignored (known: letter, email, cc, escalateTo, name, role, organisation, salutation, documents, letterDate)",
+      "recipients.csv, line 1, column 3: unknown column 'colour' ignored (known: letter, email, cc, escalateTo, name, role, organisation, salutation, documents, letterDate, steps)",
       "recipients.csv, line 4, letter: duplicate letter id 'a' (also on line 2)",
       'recipients.csv, line 5, letter: empty: every row needs the letter id (the letter file name without extension)',
     ]);
@@ -67,6 +67,27 @@ describe('recipients.csv', () => {
       "recipients.csv, line 3, documents: unknown document key 'problemProfil' (expected problemProfile, responseStrategy, deliveryUpdate, separated by ';')",
       'recipients.csv, line 3, email: no email address for this letter: add it in the email column of recipients.csv',
       "recipients.csv, line 3, letter: no letter file letters/london.(md|txt|html); the row's fields are used alone",
+    ]);
+  });
+});
+
+describe('per-letter policy overrides (recipients.csv steps column)', () => {
+  const config = parseRoundYaml(yaml).config as RoundConfig;
+  test('a letter can have its own steps; the others keep the round policy', () => {
+    const { rows } = parseRecipientsCsv('letter,email,name,steps\na,a@example.org,A,10 working days: chase; 15 working days: close\nb,b@example.org,B,\n');
+    const plan = planRound(config, rows, new Map());
+    expect(plan.issues).toEqual([]);
+    expect(plan.letters[0].policy.steps).toEqual([
+      { after: { unit: 'workingDays', days: 10 }, action: 'chase' },
+      { after: { unit: 'workingDays', days: 15 }, action: 'close' },
+    ]);
+    expect(plan.letters[0].policy.sendAt).toBe('09:30');
+    expect(plan.letters[1].policy).toBe(config.policy);
+  });
+  test('a bad steps cell is named with its line', () => {
+    const { rows } = parseRecipientsCsv('letter,email,name,steps\na,a@example.org,A,10 wrking days: chase\n');
+    expect(planRound(config, rows, new Map()).issues.map(formatIssue)).toEqual([
+      "recipients.csv, line 2, steps: steps[0].after: expected e.g. '20 working days' or '2 minutes', got '10 wrking days' (write steps like '20 working days: chase; 40 working days: escalate; 60 working days: close')",
     ]);
   });
 });
