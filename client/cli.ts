@@ -307,7 +307,11 @@ export function formatCheck(plan: RoundPlan): string {
         ...(r.organisation ? [`  org        ${r.organisation}${src('organisation')}`] : []),
         `  email      ${r.email || '?'}${src('email')}${r.cc.length ? `; cc ${r.cc.join(', ')}` : ''}`,
         `  date       ${l.letterDate || '?'}${src('letterDate')}`,
+        ...(l.address?.length ? [`  address    ${l.address.join(', ')}${src('address')}`] : []),
+        ...(r.salutation ? [`  salutation ${r.salutation}${src('salutation')}`] : []),
         `  documents  ${l.documents.join(', ') || '?'}${src('documents')}`,
+        ...(l.alreadyPublished.length ? [`  published  ${l.alreadyPublished.join(', ')} (the letter says already published: not requested)`] : []),
+        ...(l.publicationRequested !== undefined ? [`  publish    ${l.publicationRequested ? 'the letter asks that the response can be published' : 'no request to publish the response'}`] : []),
         '',
       );
     }

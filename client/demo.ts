@@ -27,16 +27,20 @@ type Reply =
   | { kind: 'resume' }
   | { kind: 'note'; text: string };
 
-/** What the recipients do, by calendar day after the letters were sent. Letters not named here never answer. */
+/**
+ * What the recipients do, by calendar day after the letters were sent; `letter` is the
+ * position of the letter in the round (the example round, alphabetically: avon-and-somerset,
+ * kent, london, nottinghamshire, west-midlands). Letters not named here never answer.
+ */
 const STORY: { day: number; letter: number; reply: Reply }[] = [
-  { day: 6, letter: 0, reply: { kind: 'receipt', documents: 'all' } },
+  { day: 6, letter: 2, reply: { kind: 'receipt', documents: 'all' } },
   { day: 10, letter: 1, reply: { kind: 'note', text: 'Office phoned: documents being cleared for release' } },
   { day: 32, letter: 1, reply: { kind: 'receipt', documents: ['problemProfile'] } },
-  { day: 33, letter: 2, reply: { kind: 'extend', workingDays: 10 } },
-  { day: 40, letter: 3, reply: { kind: 'pause' } },
-  { day: 50, letter: 3, reply: { kind: 'resume' } },
+  { day: 33, letter: 3, reply: { kind: 'extend', workingDays: 10 } },
+  { day: 40, letter: 4, reply: { kind: 'pause' } },
+  { day: 50, letter: 4, reply: { kind: 'resume' } },
   { day: 60, letter: 1, reply: { kind: 'receipt', documents: 'all' } },
-  { day: 61, letter: 2, reply: { kind: 'decline', reason: 'Updates will be published in the annual report instead' } },
+  { day: 61, letter: 3, reply: { kind: 'decline', reason: 'Updates will be published in the annual report instead' } },
 ];
 const LAST_DAY = 110;
 const DAY = 86_400_000;

@@ -46,7 +46,7 @@ export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery
     return {
       roundId: round.id,
       letterId: l.letterId,
-      recipient: l.recipient,
+      recipient: { ...l.recipient, address: l.address },
       sender: round.sender,
       coordinator: round.coordinator,
       subject: round.subject,

@@ -180,6 +180,12 @@ export interface LetterInference {
   salutation?: string;
   email?: string;
   documents?: DocumentKey[];
+  address?: string[];
+  /** Documents the letter says are already published (so not requested). */
+  alreadyPublished?: DocumentKey[];
+  publicationRequested?: boolean;
+  /** Where in the file each field was found, and how sure the parser is (for `rounds check`). */
+  where?: Partial<Record<string, string>>;
   body?: { text: string; html: string };
   issues: RoundIssue[];
 }
@@ -190,6 +196,9 @@ export interface LetterPlan {
   recipient: Recipient;
   documents: DocumentKey[];
   letterDate: string;
+  address?: string[];
+  alreadyPublished: DocumentKey[];
+  publicationRequested?: boolean;
   /** The round's policy, or this letter's override from the recipients.csv `steps` column. */
   policy: Policy;
   /** Where each field came from, for `rounds check`. */
@@ -224,7 +233,7 @@ export function planRound(
         return fromCsv;
       }
       if (fromLetter !== undefined) {
-        sources[field] = inf!.file;
+        sources[field] = inf!.where?.[field] ? `${inf!.file} ${inf!.where[field]}` : inf!.file;
         return fromLetter;
       }
       if (fromRound !== undefined) sources[field] = 'round.yaml';
@@ -288,6 +297,9 @@ export function planRound(
       },
       documents: documents ?? [],
       letterDate: letterDate ?? '',
+      address: pick('address', undefined, inf?.address),
+      alreadyPublished: inf?.alreadyPublished ?? [],
+      publicationRequested: inf?.publicationRequested,
       policy,
       sources,
       body: inf?.body,

@@ -14,6 +14,8 @@ export interface Recipient {
   name: string;
   role?: string;
   organisation?: string;
+  /** Postal address lines, as on the letter. */
+  address?: string[];
   email: string;
   cc: string[];
   /** Who receives the escalation, besides the recipient. */
