@@ -145,6 +145,11 @@ export class Letter {
     this.log(now, { kind: 'email-failed', step: index, message });
   }
 
+  /** The letter itself could not be sent (the server refused it for good): chasing goes on, staff can see why. */
+  letterFailed(now: string, message: string): void {
+    this.log(now, { kind: 'email-failed', message });
+  }
+
   letterSent(now: string, email?: EmailRecord): void {
     if (email) {
       this.emails.push(email);

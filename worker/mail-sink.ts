@@ -17,6 +17,8 @@ export interface MailSinkOptions {
   dir: string;
   port?: number; // 0: any free port
   host?: string;
+  /** Recipients to refuse with 550 (a permanent failure), to see how the system handles it. */
+  refuse?: RegExp;
 }
 
 export class MailSink extends EventEmitter {
@@ -33,6 +35,14 @@ export class MailSink extends EventEmitter {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       size: 25 * 1024 * 1024,
+      onRcptTo: (address, _session, callback) => {
+        if (this.opts.refuse?.test(address.address)) {
+          const err = Object.assign(new Error(`mailbox ${address.address} does not exist`), { responseCode: 550 });
+          callback(err);
+          return;
+        }
+        callback();
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));

@@ -74,8 +74,9 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
 
   if (input.delivery === 'send') {
     const message = renderLetterEmail(input);
-    await sendEmail(message);
-    l.letterSent(now(), emailRecord('letter', undefined, message, input.documents));
+    const failure = await send(message);
+    if (failure) l.letterFailed(now(), `${message.messageId}: ${failure}`);
+    else l.letterSent(now(), emailRecord('letter', undefined, message, input.documents));
   } else {
     l.letterSent(now());
   }
@@ -109,18 +110,26 @@ async function fire(l: Letter, step: ScheduledStep): Promise<void> {
   const outstanding = l.outstanding();
   const chaseNumber = l.steps.filter((s) => s.action === 'chase' && s.index <= step.index).length;
   const message = renderFollowUp(l.input, step.action, step.index, chaseNumber, outstanding);
+  const failure = await send(message);
+  if (failure) {
+    l.stepFailed(step.index, now(), `${message.messageId}: ${failure}`);
+    return;
+  }
+  l.stepFired(step.index, now(), emailRecord(step.action === 'chase' ? 'chase' : 'escalation', step.index, message, outstanding));
+}
+
+/** Sends an email; returns the reason if the server refused it for good (retries are unlimited otherwise). */
+async function send(message: EmailMessage): Promise<string | undefined> {
   try {
     await sendEmail(message);
+    return undefined;
   } catch (err) {
-    // Only a permanent failure reaches here (retries are unlimited): record it and go on.
     if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
       log.warn('email failed permanently', { messageId: message.messageId, error: err.cause.message });
-      l.stepFailed(step.index, now(), `${message.messageId}: ${err.cause.message}`);
-      return;
+      return err.cause.message;
     }
     throw err;
   }
-  l.stepFired(step.index, now(), emailRecord(step.action === 'chase' ? 'chase' : 'escalation', step.index, message, outstanding));
 }
 
 function emailRecord(
