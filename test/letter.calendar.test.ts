@@ -1,37 +1,12 @@
 // Working-day policies in the real workflow, on the time-skipping server.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { DEFAULT_POLICY } from '../domain/policy';
-import type { letter } from '../workflows/letter';
 import * as api from '../workflows/letter-api';
-import type { MailSink } from '../worker/mail-sink';
-import { letterInput, letterWorker, mailSink, parsedMail, timeSkippingEnv } from './support/temporal';
+import { parsedMail, startLetter, withLetterWorker } from './support/temporal';
 
-let env: TestWorkflowEnvironment;
-let sink: MailSink;
-let worker: Worker;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  sink = await mailSink();
-  ({ worker } = await letterWorker(env, sink));
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await sink?.stop();
-  await env?.teardown();
-});
+const world = withLetterWorker();
 
 test('a letter sent on Friday 30 April 2027, before the early May bank holiday, is chased on the right days at 09:30 London', async () => {
-  const input = letterInput({ letterDate: '2027-04-30', sentOn: '2027-04-30', sentAt: '2027-04-30T09:00:00.000Z', policy: DEFAULT_POLICY });
-  const handle = await env.client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, {
-    taskQueue: api.TASK_QUEUE,
-    workflowId: api.workflowIdFor(input.roundId, input.letterId),
-    args: [input],
-  });
+  const handle = await startLetter(world.env, { letterDate: '2027-04-30', sentOn: '2027-04-30', sentAt: '2027-04-30T09:00:00.000Z', policy: DEFAULT_POLICY });
   let s = await handle.query(api.status);
   // 20 working days: Monday 3 May and Monday 31 May 2027 are bank holidays. 09:30 BST is 08:30Z.
   expect(s.steps.map((x) => [x.action, x.dueAt])).toEqual([
@@ -40,27 +15,22 @@ test('a letter sent on Friday 30 April 2027, before the early May bank holiday, 
     ['escalate', '2027-06-29T08:30:00.000Z'],
     ['close', '2027-07-27T08:30:00.000Z'],
   ]);
-  const before = sink.messages.length;
+  const before = world.sink.messages.length;
   // Skip to just before the chase: nothing sent yet.
-  await env.sleep(Date.parse('2027-06-01T08:29:00.000Z') - (await env.currentTimeMs()));
-  expect(sink.messages.length).toBe(before);
-  await env.sleep('2 minutes');
+  await world.env.sleep(Date.parse('2027-06-01T08:29:00.000Z') - (await world.env.currentTimeMs()));
+  expect(world.sink.messages.length).toBe(before);
+  await world.env.sleep('2 minutes');
   s = await handle.query(api.status);
   expect(s.state).toBe('chased');
   const chase = s.timeline.find((t) => t.kind === 'chase')!;
   expect(chase.at.slice(0, 16)).toBe('2027-06-01T08:30');
-  const mail = (await parsedMail(sink)).at(-1)!;
-  expect(mail.subject).toBe(`Reminder: ${input.subject} (our letter of Friday 30 April 2027)`);
+  const mail = (await parsedMail(world.sink)).at(-1)!;
+  expect(mail.subject).toBe(`Reminder: ${(await handle.query(api.status)).subject} (our letter of Friday 30 April 2027)`);
   await handle.terminate();
 });
 
 test('an extension until a date moves the chase there, at the policy time', async () => {
-  const input = letterInput({ letterDate: '2027-04-30', sentOn: '2027-04-30', sentAt: '2027-04-30T09:00:00.000Z', policy: DEFAULT_POLICY });
-  const handle = await env.client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, {
-    taskQueue: api.TASK_QUEUE,
-    workflowId: api.workflowIdFor(input.roundId, input.letterId),
-    args: [input],
-  });
+  const handle = await startLetter(world.env, { letterDate: '2027-04-30', sentOn: '2027-04-30', sentAt: '2027-04-30T09:00:00.000Z', policy: DEFAULT_POLICY });
   const s = await handle.executeUpdate(api.extendDeadline, { args: [{ until: '2027-06-08', reason: 'asked for a week' }] });
   expect(s.nextAction).toEqual({ kind: 'chase', at: '2027-06-08T08:30:00.000Z' });
   // The later steps move by the same 5 working days.

@@ -3,56 +3,32 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { letter } from '../workflows/letter';
 import * as api from '../workflows/letter-api';
 import { MailSink } from '../worker/mail-sink';
-import { letterInput, letterWorker, timeSkippingEnv } from './support/temporal';
+import { letterInput, startLetter, withLetterWorker } from './support/temporal';
 
-let env: TestWorkflowEnvironment;
-let sink: MailSink;
-let worker: Worker;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  sink = await new MailSink({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-')), refuse: /^nobody@/ }).start();
-  ({ worker } = await letterWorker(env, sink));
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await sink?.stop();
-  await env?.teardown();
-});
+const world = withLetterWorker(async () => new MailSink({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-')), refuse: /^nobody@/ }).start());
 
 async function run(overrides: Parameters<typeof letterInput>[0]) {
-  const input = letterInput(overrides);
-  const handle = await env.client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, {
-    taskQueue: api.TASK_QUEUE,
-    workflowId: api.workflowIdFor(input.roundId, input.letterId),
-    args: [input],
-  });
-  await env.sleep('150s');
+  const handle = await startLetter(world.env, overrides);
+  await world.env.sleep('150s');
   return handle.query(api.status);
 }
 
 test('a chase refused with 550 is recorded as email-failed and not retried; the next step still comes', async () => {
-  const before = sink.messages.length;
+  const before = world.sink.messages.length;
   const s = await run({ recipient: { ...letterInput().recipient, email: 'nobody@avon-and-somerset.example.org', cc: [] } });
   const failed = s.timeline.find((t) => t.kind === 'email-failed');
   expect(failed?.message).toMatch(/step-0@iasc\.example\.org>: SMTP server refused .*550/);
-  expect(sink.messages.length).toBe(before);
+  expect(world.sink.messages.length).toBe(before);
   expect(s.steps[0].status).toBe('done');
   expect(s.nextAction?.kind).toBe('chase');
 });
 
 test('a subject with a line break (header injection) is refused before anything is sent', async () => {
-  const before = sink.messages.length;
+  const before = world.sink.messages.length;
   const s = await run({ subject: 'Documents please\r\nBcc: everyone@example.org' });
   const failed = s.timeline.find((t) => t.kind === 'email-failed');
   expect(failed?.message).toMatch(/subject contains a line break, which could inject email headers/);
-  expect(sink.messages.length).toBe(before);
+  expect(world.sink.messages.length).toBe(before);
 });

@@ -1,48 +1,17 @@
 // The letter workflow's messages on a real (time-skipping) Temporal server: validation
 // rejects bad requests and changes nothing; the plain signal works; pause, resume and
 // extensions move the schedule; starting twice starts nothing twice.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import path from 'node:path';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { letterInputs, startLetters, updateLetter, letterStatus } from '../client/letters';
 import { UserError } from '../client/errors';
 import { loadRoundFolder } from '../client/round-folder';
-import type { LetterInput } from '../domain/types';
-import type { letter } from '../workflows/letter';
 import * as api from '../workflows/letter-api';
-import type { MailSink } from '../worker/mail-sink';
 import { recordHistory } from './support/histories';
-import { letterInput, letterWorker, mailSink, timeSkippingEnv } from './support/temporal';
-import path from 'node:path';
+import { startLetter, withLetterWorker } from './support/temporal';
 
-let env: TestWorkflowEnvironment;
-let sink: MailSink;
-let worker: Worker;
-let closeWorker: () => void;
-let running: Promise<void>;
+const world = withLetterWorker();
 
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  sink = await mailSink();
-  ({ worker, close: closeWorker } = await letterWorker(env, sink));
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  closeWorker?.();
-  await sink?.stop();
-  await env?.teardown();
-});
-
-async function start(overrides: Partial<LetterInput> = {}): Promise<WorkflowHandle<typeof letter>> {
-  const input = letterInput(overrides);
-  return env.client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, {
-    taskQueue: api.TASK_QUEUE,
-    workflowId: api.workflowIdFor(input.roundId, input.letterId),
-    args: [input],
-  });
-}
 
 async function rejection(p: Promise<unknown>): Promise<string> {
   try {
@@ -66,7 +35,7 @@ describe('recordReceipt validation: rejected with a clear message, nothing chang
     ['an unknown field', { documents: ['problemProfile'], recievedOn: today }, /unknown field 'recievedOn'/],
   ];
   test.each(cases)('%s', async (_name, payload, message) => {
-    const handle = await start({ documents: ['problemProfile', 'responseStrategy'] });
+    const handle = await startLetter(world.env, { documents: ['problemProfile', 'responseStrategy'] });
     const before = await handle.query(api.status);
     expect(await rejection(handle.executeUpdate(api.recordReceipt, { args: [payload as never] }))).toMatch(message);
     const after = await handle.query(api.status);
@@ -75,7 +44,7 @@ describe('recordReceipt validation: rejected with a clear message, nothing chang
   });
 
   test('a document already received is rejected the second time', async () => {
-    const handle = await start();
+    const handle = await startLetter(world.env);
     await handle.executeUpdate(api.recordReceipt, { args: [{ documents: ['problemProfile'], receivedOn: '2020-10-20' }] });
     const before = await handle.query(api.status);
     expect(await rejection(handle.executeUpdate(api.recordReceipt, { args: [{ documents: ['problemProfile'] }] }))).toBe(
@@ -86,15 +55,15 @@ describe('recordReceipt validation: rejected with a clear message, nothing chang
   });
 
   test('an unknown workflow is a clear user error', async () => {
-    await expect(updateLetter(env.client, 'no-such-round/no-such-letter', 'recordReceipt', { documents: ['problemProfile'] })).rejects.toThrow(
+    await expect(updateLetter(world.env.client, 'no-such-round/no-such-letter', 'recordReceipt', { documents: ['problemProfile'] })).rejects.toThrow(
       new UserError("no letter with id 'no-such-round/no-such-letter' (ids look like <roundId>/<letterId>; see `rounds status`)"),
     );
-    await expect(letterStatus(env.client, 'no-such-round/no-such-letter')).rejects.toThrow(UserError);
+    await expect(letterStatus(world.env.client, 'no-such-round/no-such-letter')).rejects.toThrow(UserError);
   });
 
   test('the client wrapper passes the workflow message through unchanged', async () => {
-    const handle = await start();
-    await expect(updateLetter(env.client, handle.workflowId, 'recordReceipt', { documents: ['problemProfile'], receivedOn: '1999-01-01' })).rejects.toThrow(
+    const handle = await startLetter(world.env);
+    await expect(updateLetter(world.env.client, handle.workflowId, 'recordReceipt', { documents: ['problemProfile'], receivedOn: '1999-01-01' })).rejects.toThrow(
       `${handle.workflowId}: receivedOn: 1999-01-01 is before the letter's date, 2020-10-13`,
     );
     await handle.terminate();
@@ -103,7 +72,7 @@ describe('recordReceipt validation: rejected with a clear message, nothing chang
 
 describe('other updates validate too', () => {
   test('decline needs a reason; extend needs a later working day; resume needs a pause; a note needs text', async () => {
-    const handle = await start();
+    const handle = await startLetter(world.env);
     const before = await handle.query(api.status);
     expect(await rejection(handle.executeUpdate(api.recordDecline, { args: [{ reason: '  ' }] }))).toMatch(/reason: say why/);
     expect(await rejection(handle.executeUpdate(api.extendDeadline, { args: [{}] }))).toMatch(/give either until .* or workingDays/);
@@ -118,7 +87,7 @@ describe('other updates validate too', () => {
 
 describe('the signal form', () => {
   test('documentsReceived applies a valid receipt, and records an invalid one as rejected without applying it', async () => {
-    const handle = await start();
+    const handle = await startLetter(world.env);
     await handle.signal(api.documentsReceived, { documents: ['responseStrategy'], receivedOn: '2020-11-02', by: 'temporal CLI' });
     await handle.signal(api.documentsReceived, { documents: ['nonsense' as never] });
     const s = await handle.query(api.status);
@@ -134,14 +103,14 @@ describe('the signal form', () => {
 
 describe('the schedule moves', () => {
   test('pause stops the clock; resume moves the remaining steps by the time paused', async () => {
-    const handle = await start();
+    const handle = await startLetter(world.env);
     const planned = (await handle.query(api.status)).steps.map((s) => Date.parse(s.dueAt));
     let s = await handle.executeUpdate(api.pause, { args: [{ reason: 'they asked for time', by: 'Staff' }] });
     expect(s.state).toBe('paused');
     expect(s.nextAction).toBeNull();
-    const sent = sink.messages.length;
-    await env.sleep('5 minutes'); // past the first chase and the second
-    expect(sink.messages.length).toBe(sent);
+    const sent = world.sink.messages.length;
+    await world.env.sleep('5 minutes'); // past the first chase and the second
+    expect(world.sink.messages.length).toBe(sent);
     s = await handle.executeUpdate(api.resume, { args: [{ by: 'Staff' }] });
     expect(s.state).toBe('awaiting');
     const moved = s.steps.map((x) => Date.parse(x.dueAt));
@@ -149,7 +118,7 @@ describe('the schedule moves', () => {
       expect(t - planned[i]).toBeGreaterThanOrEqual(5 * 60_000);
       expect(t - planned[i]).toBeLessThan(5 * 60_000 + 5_000);
     });
-    await env.sleep('3 minutes');
+    await world.env.sleep('3 minutes');
     s = await handle.query(api.status);
     expect(s.state).toBe('chased');
     expect(s.timeline.map((t) => t.kind)).toEqual(['recorded-sent', 'paused', 'resumed', 'chase']);
@@ -163,39 +132,39 @@ describe('the schedule moves', () => {
   });
 
   test('an extension by working days moves every remaining step', async () => {
-    const handle = await start();
+    const handle = await startLetter(world.env);
     const planned = (await handle.query(api.status)).steps.map((s) => Date.parse(s.dueAt));
     const s = await handle.executeUpdate(api.extendDeadline, { args: [{ workingDays: 2, reason: 'agreed by phone' }] });
     // Plain-duration steps move by calendar days.
     s.steps.forEach((x, i) => expect(Date.parse(x.dueAt) - planned[i]).toBe(2 * 86_400_000));
-    const sent = sink.messages.length;
-    await env.sleep('1 day');
-    expect(sink.messages.length).toBe(sent);
+    const sent = world.sink.messages.length;
+    await world.env.sleep('1 day');
+    expect(world.sink.messages.length).toBe(sent);
     expect((await handle.query(api.status)).timeline.at(-1)).toMatchObject({ kind: 'extension', note: 'agreed by phone' });
-    await env.sleep(86_400_000 + 3 * 60_000);
+    await world.env.sleep(86_400_000 + 3 * 60_000);
     expect((await handle.query(api.status)).state).toBe('chased');
     await handle.terminate();
   });
 
   test('decline of everything outstanding ends the letter as declined', async () => {
-    const handle = await start();
+    const handle = await startLetter(world.env);
     const s = await handle.executeUpdate(api.recordDecline, { args: [{ reason: 'We do not hold these documents', by: 'Staff' }] });
     expect(s.state).toBe('declined');
     expect((await handle.result()).state).toBe('declined');
   });
 
   test('withdraw ends the letter; later updates are refused', async () => {
-    const handle = await start();
+    const handle = await startLetter(world.env);
     expect((await handle.executeUpdate(api.withdraw, { args: [{ reason: 'sent in error' }] })).state).toBe('withdrawn');
     expect((await handle.result()).state).toBe('withdrawn');
-    await expect(updateLetter(env.client, handle.workflowId, 'addNote', { text: 'too late' })).rejects.toThrow(UserError);
+    await expect(updateLetter(world.env.client, handle.workflowId, 'addNote', { text: 'too late' })).rejects.toThrow(UserError);
   });
 
   test('a letter imported after steps were due fires one catch-up action and skips the earlier ones', async () => {
     // The server's clock (it has skipped ahead in earlier tests): chases at 2 and 4 minutes are already due.
-    const sentAt = new Date((await env.currentTimeMs()) - 5 * 60_000).toISOString();
-    const handle = await start({ sentAt });
-    await env.sleep('10s');
+    const sentAt = new Date((await world.env.currentTimeMs()) - 5 * 60_000).toISOString();
+    const handle = await startLetter(world.env, { sentAt });
+    await world.env.sleep('10s');
     const s = await handle.query(api.status);
     expect(s.steps.map((x) => x.status)).toEqual(['skipped', 'done', 'pending', 'pending']);
     expect(s.timeline.map((t) => t.kind)).toEqual(['recorded-sent', 'skipped', 'chase']);
@@ -207,13 +176,13 @@ describe('starting a round', () => {
   test('is idempotent: a second start starts nothing twice', async () => {
     const plan = loadRoundFolder(path.join(__dirname, 'fixtures', 'rounds', 'small'));
     const inputs = letterInputs(plan, { delivery: 'record-sent', sentOn: 'now' }).map((i) => ({ ...i, roundId: `small-${Date.now()}` }));
-    const first = await startLetters(env.client, inputs);
+    const first = await startLetters(world.env.client, inputs);
     expect(first.started).toHaveLength(3);
     expect(first.alreadyStarted).toHaveLength(0);
-    const second = await startLetters(env.client, inputs);
+    const second = await startLetters(world.env.client, inputs);
     expect(second.started).toHaveLength(0);
     expect(second.alreadyStarted.sort()).toEqual(first.started.sort());
-    const s = await letterStatus(env.client, `${inputs[0].roundId}/alpha`);
+    const s = await letterStatus(world.env.client, `${inputs[0].roundId}/alpha`);
     expect(s.recipient.name).toBe('Alex Alpha');
     expect(s.timeline.filter((t) => t.kind === 'recorded-sent')).toHaveLength(1);
   });

@@ -3,11 +3,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import type { LetterInput } from '../../domain/types';
+import type { letter } from '../../workflows/letter';
+import * as api from '../../workflows/letter-api';
 import { createLetterWorker } from '../../worker/worker';
 import { MailSink } from '../../worker/mail-sink';
 import { ensureSearchAttributes } from '../../worker/search-attributes';
@@ -82,4 +85,45 @@ export function letterInput(overrides: Partial<LetterInput> = {}): LetterInput {
     delivery: 'record-sent',
     ...overrides,
   };
+}
+
+export interface LetterWorld {
+  env: TestWorkflowEnvironment;
+  sink: MailSink;
+}
+
+/**
+ * One time-skipping server, one SMTP server and one running worker for a whole test file
+ * (registered with beforeAll/afterAll). The returned object is filled in before the tests run.
+ */
+export function withLetterWorker(makeSink: () => Promise<MailSink> = mailSink): LetterWorld {
+  const world = {} as LetterWorld;
+  let stop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    world.env = await timeSkippingEnv();
+    world.sink = await makeSink();
+    const { worker, close } = await letterWorker(world.env, world.sink);
+    const running = worker.run();
+    stop = async () => {
+      worker.shutdown();
+      await running;
+      close();
+    };
+  });
+  afterAll(async () => {
+    await stop?.();
+    await world.sink?.stop();
+    await world.env?.teardown();
+  });
+  return world;
+}
+
+/** Starts one letter workflow directly (as `rounds start` does for each letter). */
+export async function startLetter(env: TestWorkflowEnvironment, overrides: Partial<LetterInput> = {}): Promise<WorkflowHandle<typeof letter>> {
+  const input = letterInput(overrides);
+  return env.client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, {
+    taskQueue: api.TASK_QUEUE,
+    workflowId: api.workflowIdFor(input.roundId, input.letterId),
+    args: [input],
+  });
 }
