@@ -22,7 +22,7 @@ function isExecutable(file: string): boolean {
   }
 }
 
-export function findBinary(which: keyof typeof BINARIES): string | undefined {
+export function findBinary(which: keyof typeof BINARIES, localBin = LOCAL_BIN): string | undefined {
   const b = BINARIES[which];
   const fromEnv = process.env[b.envVar];
   if (fromEnv) {
@@ -32,12 +32,12 @@ export function findBinary(which: keyof typeof BINARIES): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (dir && isExecutable(path.join(dir, b.name))) return path.join(dir, b.name);
   }
-  const local = path.join(LOCAL_BIN, b.name);
+  const local = path.join(localBin, b.name);
   return isExecutable(local) ? local : undefined;
 }
 
-export function requireBinary(which: keyof typeof BINARIES): string {
-  const found = findBinary(which);
+export function requireBinary(which: keyof typeof BINARIES, localBin = LOCAL_BIN): string {
+  const found = findBinary(which, localBin);
   if (found) return found;
   const b = BINARIES[which];
   throw new MissingBinaryError(
