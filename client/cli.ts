@@ -13,6 +13,8 @@ import { letterInputs, letterStatus, startLetters, updateLetter } from './letter
 import { listLetters, queries, registerOrder, summarise } from './queries';
 import { hasErrors, loadRoundFolder } from './round-folder';
 import { demo } from './demo';
+import { exportRoundCsv } from './export';
+import { registerWebCommands } from './web-commands';
 import { runWorker, serve } from './serve';
 
 interface Globals {
@@ -180,7 +182,6 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .action(async (roundId: string, o: { csv?: boolean }) => {
       const c = await getClient();
       if (o.csv) {
-        const { exportRoundCsv } = require('./export') as { exportRoundCsv: (c: Client, id: string) => Promise<string> };
         out.write(await exportRoundCsv(c, roundId));
         return;
       }
@@ -210,11 +211,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       await demo(dir ?? 'examples/vru-2020', print);
     });
 
-  try {
-    (require('./web-commands') as { registerWebCommands: (p: Command) => void }).registerWebCommands(program);
-  } catch {
-    // the dashboard's commands are optional
-  }
+  registerWebCommands(program);
 
   try {
     await program.parseAsync(argv);

@@ -14,6 +14,7 @@ import { requireBinary } from '../worker/temporal-binaries';
 import { createLetterWorker } from '../worker/worker';
 import { TASK_QUEUE } from '../workflows/letter-api';
 import { SystemError, UserError } from './errors';
+import { ensureFirstUser } from './users';
 import { startWebServer } from './web/server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -115,10 +116,9 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
 async function startDashboard(client: import('@temporalio/client').Client, outboxDir: string | undefined, print: Print, stack: (() => Promise<void> | void)[]) {
   const port = Number(process.env.ROUNDS_PORT ?? 3000);
   try {
-    const usersFile = path.join(VAR_DIR, 'users.json');
-    const users = require('./users') as { ensureFirstUser: (f: string) => Promise<{ name: string; password: string } | null> | { name: string; password: string } | null };
-    const first = await users.ensureFirstUser(usersFile);
-    const web = await startWebServer({ client, port, host: process.env.ROUNDS_HOST ?? '127.0.0.1', outboxDir, usersFile });
+    const usersFile = process.env.ROUNDS_USERS_FILE ?? path.join(VAR_DIR, 'users.json');
+    const first = await ensureFirstUser(usersFile);
+    const web = await startWebServer({ client, port, host: process.env.ROUNDS_HOST ?? '127.0.0.1', outboxDir, usersFile, secureCookies: process.env.ROUNDS_SECURE_COOKIES === '1', trustProxy: process.env.ROUNDS_TRUST_PROXY === '1' });
     stack.push(() => web.close());
     print(`web:      dashboard at ${web.url}`);
     if (first) print(`web:      first account created: name '${first.name}', one-time password '${first.password}' (add more with \`npx rounds user add\`)`);

@@ -1,0 +1,127 @@
+// Sessions and sign-in throttling for the dashboard.
+//
+// Sessions live in this process's memory (a Map): a random 256-bit id in a signed cookie
+// (HttpOnly, SameSite=Lax, Secure behind TLS) points at { user, role }. Restarting the
+// dashboard signs everyone out, and two dashboard processes do not share sessions; for a
+// staff tool on one machine that is fine. A session ends after 8 hours idle or 12 hours in
+// all, or at sign-out.
+//
+// Sign-in throttling: after 5 wrong passwords for a name, or from an address, within 15
+// minutes, further attempts for that name / from that address are refused (429, with
+// Retry-After) for 30 seconds, doubling with each further failure up to 15 minutes. A
+// refused attempt does not check the password, so guessing cannot go on behind it.
+import crypto from 'node:crypto';
+import type { Role } from '../users';
+
+export interface Session {
+  id: string;
+  user: string;
+  role: Role;
+  created: number;
+  lastSeen: number;
+}
+
+export class SessionStore {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly idleMs = 8 * 3_600_000,
+    private readonly maxAgeMs = 12 * 3_600_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  create(user: string, role: Role): Session {
+    this.prune();
+    const t = this.now();
+    const session: Session = { id: crypto.randomBytes(32).toString('base64url'), user, role, created: t, lastSeen: t };
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  get(id: string | undefined | null): Session | undefined {
+    if (!id) return undefined;
+    const s = this.sessions.get(id);
+    if (!s) return undefined;
+    const t = this.now();
+    if (t - s.lastSeen > this.idleMs || t - s.created > this.maxAgeMs) {
+      this.sessions.delete(id);
+      return undefined;
+    }
+    s.lastSeen = t;
+    return s;
+  }
+
+  destroy(id: string | undefined | null): void {
+    if (id) this.sessions.delete(id);
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  private prune(): void {
+    const t = this.now();
+    for (const [id, s] of this.sessions) {
+      if (t - s.lastSeen > this.idleMs || t - s.created > this.maxAgeMs) this.sessions.delete(id);
+    }
+  }
+}
+
+interface Failures {
+  count: number;
+  first: number;
+  lockedUntil: number;
+}
+
+export class LoginThrottle {
+  private readonly failures = new Map<string, Failures>();
+
+  constructor(
+    private readonly opts = { freeAttempts: 5, windowMs: 15 * 60_000, baseLockMs: 30_000, maxLockMs: 15 * 60_000 },
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private keys(name: string, ip: string): string[] {
+    return [`name:${name.toLowerCase()}`, `ip:${ip}`];
+  }
+
+  /** Milliseconds until another attempt for this name from this address is allowed; 0 when it is. */
+  retryAfter(name: string, ip: string): number {
+    const t = this.now();
+    let wait = 0;
+    for (const key of this.keys(name, ip)) {
+      const f = this.failures.get(key);
+      if (!f) continue;
+      if (t - f.first > this.opts.windowMs && t >= f.lockedUntil) {
+        this.failures.delete(key);
+        continue;
+      }
+      wait = Math.max(wait, f.lockedUntil - t);
+    }
+    return Math.max(0, wait);
+  }
+
+  failed(name: string, ip: string): void {
+    const t = this.now();
+    if (this.failures.size > 100_000) this.prune(t);
+    for (const key of this.keys(name, ip)) {
+      let f = this.failures.get(key);
+      if (!f || (t - f.first > this.opts.windowMs && t >= f.lockedUntil)) f = { count: 0, first: t, lockedUntil: 0 };
+      f.count++;
+      if (f.count >= this.opts.freeAttempts) {
+        const lock = Math.min(this.opts.maxLockMs, this.opts.baseLockMs * 2 ** (f.count - this.opts.freeAttempts));
+        f.lockedUntil = t + lock;
+      }
+      this.failures.set(key, f);
+    }
+  }
+
+  /** A right password clears the name's count (the address's count stays until it expires). */
+  succeeded(name: string): void {
+    this.failures.delete(`name:${name.toLowerCase()}`);
+  }
+
+  private prune(t: number): void {
+    for (const [key, f] of this.failures) if (t - f.first > this.opts.windowMs && t >= f.lockedUntil) this.failures.delete(key);
+  }
+}

@@ -1,0 +1,496 @@
+// The staff dashboard: server-rendered HTML over Fastify. It reads letters through the named
+// visibility queries (client/queries.ts) and each letter's status query, and changes them
+// only through the workflow's updates (updateLetter), so a rejected request changes nothing
+// and the person sees the workflow's own message.
+//
+// Routes (all but /login and /static/ need a signed-in user):
+//   GET  /                                 rounds: counts by state, progress
+//   GET  /rounds/:roundId                  the register: ?state=<state>|overdue&sort=next|letter|state|outstanding&dir=asc|desc&page=N
+//   GET  /rounds/:roundId/export.csv       the register as CSV (client/export.ts)
+//   GET  /letters/:roundId/:letterId       one letter
+//   POST /letters/:roundId/:letterId/:form receipt | decline | extend | pause | resume | withdraw | note (staff and leads)
+//   GET  /outbox, /outbox/:file, /outbox/:file/raw   the local mail sink's messages (only with outboxDir)
+//   GET  /login, POST /login, POST /logout
+//   GET  /static/style.css
+//
+// Security: sessions are server-side in memory (see auth.ts) behind a signed, HttpOnly,
+// SameSite=Lax cookie (Secure with secureCookies); every POST needs a CSRF token
+// (@fastify/csrf-protection, bound to the session); sign-in is throttled per name and per
+// address (auth.ts) and rate-limited; helmet sets the security headers and a CSP that
+// allows no scripts at all; every value from letters or staff is escaped by `html`.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { isLetterState } from '../../domain/states';
+import type { DeclinePayload, ExtendPayload, NotePayload, PausePayload, ReceiptPayload, ResumePayload, WithdrawPayload } from '../../domain/types';
+import { workflowIdFor } from '../../workflows/letter-api';
+import { UserError } from '../errors';
+import { exportRoundCsv, letterStatuses, statusOf } from '../export';
+import { updateLetter } from '../letters';
+import { listLetters, queries, registerOrder, summarise, type LetterRow } from '../queries';
+import { CAN_RECORD, verifyUser } from '../users';
+import { LoginThrottle, SessionStore, type Session } from './auth';
+import { DEFAULT_TIMEZONE, todayIn } from './format';
+import type { PageContext } from './layout';
+import { LETTER_FORMS, letterPage, type FormValues, type LetterForm } from './letter-view';
+import { Outbox } from './outbox';
+import { outboxMessagePage, outboxPage } from './outbox-view';
+import { errorPage, letterHref, loginPage, registerPage, roundsPage, SORT_KEYS, STATE_ORDER, type RegisterRow, type SortKey } from './views';
+
+export interface WebServerOptions {
+  client: Client;
+  port: number;
+  host?: string;
+  /** Where the local mail sink keeps .eml files (development); the outbox page reads it. */
+  outboxDir?: string;
+  /** The users file (hashed passwords), created by `rounds user add`. */
+  usersFile: string;
+  /** Set when served behind TLS: cookies get Secure (and HSTS, upgrade-insecure-requests are sent). */
+  secureCookies?: boolean;
+  /** The time zone dates and times are shown in (default Europe/London). */
+  timezone?: string;
+  /** Secret that signs the cookies; a random one per process by default (sessions live in memory anyway). */
+  cookieSecret?: string;
+  /** Trust X-Forwarded-For from a reverse proxy in front (for the sign-in throttle's address). */
+  trustProxy?: boolean;
+  /** Letters per register page (default 50). */
+  pageSize?: number;
+  /** Fastify's request log (default off). */
+  logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    signedIn: Session | null;
+  }
+}
+
+const SESSION_COOKIE = 'rounds_session';
+const PUBLIC_PATHS = new Set(['/login', '/static/style.css']);
+const OUTBOX_PAGE_SIZE = 50;
+
+type Body = Record<string, string | string[] | undefined>;
+
+function str(v: unknown): string {
+  if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : '';
+  return typeof v === 'string' ? v : '';
+}
+
+function list(v: unknown): string[] {
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  return typeof v === 'string' ? [v] : [];
+}
+
+/** Only a local path may be a redirect target after sign-in. */
+function safeNext(v: unknown): string {
+  const s = str(v);
+  return s.startsWith('/') && !s.startsWith('//') && !s.startsWith('/\\') && !/[\r\n]/.test(s) ? s : '/';
+}
+
+function pathOf(url: string): string {
+  const i = url.indexOf('?');
+  return i < 0 ? url : url.slice(0, i);
+}
+
+export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstance> {
+  const client = opts.client;
+  const tz = opts.timezone ?? DEFAULT_TIMEZONE;
+  const pageSize = opts.pageSize ?? 50;
+  const secure = !!opts.secureCookies;
+  const secret = opts.cookieSecret ?? crypto.randomBytes(32).toString('hex');
+  const sessions = new SessionStore();
+  const throttle = new LoginThrottle();
+  const outbox = opts.outboxDir ? new Outbox(opts.outboxDir) : undefined;
+  const css = fs.readFileSync(path.join(__dirname, 'style.css'));
+
+  const app = Fastify({ logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false, bodyLimit: 256 * 1024 });
+  app.decorateRequest('signedIn', null);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        frameSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        ...(secure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: secure ? { maxAge: 180 * 86_400, includeSubDomains: false } : false,
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  await app.register(fastifyCookie, { secret });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'rounds_csrf',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure },
+    getUserInfo: (req: FastifyRequest) => req.signedIn?.id ?? 'signed-out',
+    getToken: (req: FastifyRequest) => {
+      const t = (req.body as Body | undefined)?._csrf;
+      return typeof t === 'string' ? t : undefined;
+    },
+    csrfOpts: { hmacKey: secret, userInfo: true },
+  });
+  await app.register(fastifyRateLimit, { global: false });
+
+  const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure, signed: true };
+
+  // Who is signed in; everything but sign-in and the stylesheet needs someone.
+  app.addHook('onRequest', async (req, reply) => {
+    const raw = req.cookies[SESSION_COOKIE];
+    if (raw) {
+      const u = req.unsignCookie(raw);
+      if (u.valid && u.value) req.signedIn = sessions.get(u.value) ?? null;
+    }
+    if (PUBLIC_PATHS.has(pathOf(req.url)) || req.signedIn) return;
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+    }
+    return reply.code(401).type('text/html; charset=utf-8').send(errorPage(ctx(req, reply), 'Sign in first', 'Your session has ended. Sign in, then try again.'));
+  });
+
+  // Every POST carries the CSRF token of a page this site rendered for this session.
+  app.addHook('preHandler', (req, reply, done) => {
+    if (req.method === 'POST') return app.csrfProtection(req, reply, done);
+    done();
+  });
+
+  // Pages are personal: never cache them (so Back after sign-out shows nothing).
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!pathOf(req.url).startsWith('/static/')) reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
+
+  function ctx(req: FastifyRequest, reply: FastifyReply): PageContext {
+    return {
+      session: req.signedIn,
+      csrf: reply.generateCsrf({ userInfo: req.signedIn?.id ?? 'signed-out' }),
+      outbox: !!outbox,
+      path: pathOf(req.url),
+    };
+  }
+
+  function send(reply: FastifyReply, code: number, body: string) {
+    return reply.code(code).type('text/html; charset=utf-8').send(body);
+  }
+
+  app.setNotFoundHandler((req, reply) => send(reply, 404, errorPage(ctx(req, reply), 'Page not found', 'There is no page at this address.')));
+
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
+    if (err.code?.startsWith('FST_CSRF')) {
+      return send(
+        reply,
+        403,
+        errorPage(ctx(req, reply), 'Form refused', 'This form could not be accepted: it has expired or did not come from this dashboard. Go back, reload the page and try again.'),
+      );
+    }
+    if (err.statusCode === 429) {
+      return send(reply, 429, errorPage(ctx(req, reply), 'Too many requests', 'Too many requests. Wait a minute, then try again.'));
+    }
+    if (err instanceof UserError) return send(reply, 404, errorPage(ctx(req, reply), 'Not found', err.message));
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return send(reply, err.statusCode, errorPage(ctx(req, reply), 'Request refused', err.message));
+    }
+    req.log.error(err);
+    return send(reply, 500, errorPage(ctx(req, reply), 'Something went wrong', `The dashboard could not do that: ${err.message}`));
+  });
+
+  // ---------------------------------------------------------------- static, sign-in
+
+  app.get('/static/style.css', (_req, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=300').send(css));
+
+  app.get('/login', (req, reply) => {
+    const q = req.query as Body;
+    if (req.signedIn) return reply.redirect(safeNext(q.next), 303);
+    return send(reply, 200, loginPage(ctx(req, reply), { next: safeNext(q.next), notice: q.signedout ? 'You have signed out.' : undefined }));
+  });
+
+  app.post('/login', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const b = (req.body ?? {}) as Body;
+    const name = str(b.name).trim();
+    const password = str(b.password);
+    const next = safeNext(b.next);
+    const wait = throttle.retryAfter(name, req.ip);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      reply.header('Retry-After', String(seconds));
+      return send(reply, 429, loginPage(ctx(req, reply), { next, name, error: `Too many wrong passwords. Wait ${seconds} seconds, then try again.` }));
+    }
+    const user = await verifyUser(opts.usersFile, name, password);
+    if (!user) {
+      throttle.failed(name, req.ip);
+      return send(reply, 401, loginPage(ctx(req, reply), { next, name, error: 'That name and password do not match an account.' }));
+    }
+    throttle.succeeded(name);
+    if (req.signedIn) sessions.destroy(req.signedIn.id);
+    const session = sessions.create(user.name, user.role);
+    reply.setCookie(SESSION_COOKIE, session.id, cookieOpts);
+    return reply.redirect(next, 303);
+  });
+
+  app.post('/logout', (req, reply) => {
+    sessions.destroy(req.signedIn?.id);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/login?signedout=1', 303);
+  });
+
+  // ---------------------------------------------------------------- rounds and registers
+
+  app.get('/', async (req, reply) => {
+    const rows = await listLetters(client, queries.allLetters());
+    return send(reply, 200, roundsPage(ctx(req, reply), summarise(rows)));
+  });
+
+  app.get('/rounds/:roundId', async (req, reply) => {
+    const { roundId } = req.params as { roundId: string };
+    const q = req.query as Body;
+    const now = new Date();
+    const rows = await listLetters(client, queries.roundLetters(roundId));
+    if (rows.length === 0) return send(reply, 404, errorPage(ctx(req, reply), 'No such round', `There are no letters in round '${roundId}'.`));
+
+    const counts: RegisterRowCounts = {};
+    let overdue = 0;
+    for (const r of rows) {
+      counts[r.state] = (counts[r.state] ?? 0) + 1;
+      if (isOverdue(r, now)) overdue++;
+    }
+    const f = str(q.state);
+    const filter = f === 'overdue' || f === 'unknown' || isLetterState(f) ? f : '';
+    const sort: SortKey = (SORT_KEYS as readonly string[]).includes(str(q.sort)) ? (str(q.sort) as SortKey) : 'next';
+    const dir = str(q.dir) === 'desc' ? 'desc' : 'asc';
+    const matching = rows.filter((r) => (filter === '' ? true : filter === 'overdue' ? isOverdue(r, now) : r.state === filter)).sort(comparator(sort, dir));
+    const pages = Math.max(1, Math.ceil(matching.length / pageSize));
+    const pageNo = Math.min(pages, Math.max(1, Number.parseInt(str(q.page), 10) || 1));
+    const pageRows = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize);
+    // Only this page's letters are asked for their status.
+    const statuses = await letterStatuses(client, pageRows);
+    const registerRows: RegisterRow[] = pageRows.map((row) => {
+      const s = statuses.get(row.workflowId);
+      return s instanceof Error || !s ? { row, error: s?.message ?? 'no status' } : { row, status: s };
+    });
+    return send(
+      reply,
+      200,
+      registerPage(ctx(req, reply), {
+        roundId,
+        total: rows.length,
+        counts,
+        overdue,
+        filter,
+        sort,
+        dir,
+        page: pageNo,
+        pages,
+        matching: matching.length,
+        pageSize,
+        rows: registerRows,
+        now,
+        tz,
+      }),
+    );
+  });
+
+  app.get('/rounds/:roundId/export.csv', async (req, reply) => {
+    const { roundId } = req.params as { roundId: string };
+    const csv = await exportRoundCsv(client, roundId);
+    const fileName = `${roundId.replace(/[^A-Za-z0-9._-]/g, '_')}-register.csv`;
+    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${fileName}"`).send(csv);
+  });
+
+  // ---------------------------------------------------------------- one letter
+
+  async function renderLetter(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    roundId: string,
+    letterId: string,
+    code: number,
+    extra: { error?: { form: LetterForm; message: string; values: FormValues }; done?: LetterForm } = {},
+  ) {
+    const workflowId = workflowIdFor(roundId, letterId);
+    let status;
+    try {
+      status = await client.withDeadline(Date.now() + 15_000, () => statusOf(client, workflowId));
+    } catch (err) {
+      if (err instanceof UserError) return send(reply, 404, errorPage(ctx(req, reply), 'No such letter', err.message));
+      throw err;
+    }
+    const outboxFiles = outbox ? outbox.findByMessageIds(status.emails.map((e) => e.messageId)) : undefined;
+    return send(
+      reply,
+      code,
+      letterPage(ctx(req, reply), {
+        status,
+        workflowId,
+        canRecord: !!req.signedIn && CAN_RECORD.includes(req.signedIn.role),
+        outboxFiles,
+        today: todayIn(tz),
+        now: new Date(),
+        tz,
+        ...extra,
+      }),
+    );
+  }
+
+  app.get('/letters/:roundId/:letterId', async (req, reply) => {
+    const { roundId, letterId } = req.params as { roundId: string; letterId: string };
+    const done = str((req.query as Body).done);
+    return renderLetter(req, reply, roundId, letterId, 200, { done: (LETTER_FORMS as readonly string[]).includes(done) ? (done as LetterForm) : undefined });
+  });
+
+  app.post('/letters/:roundId/:letterId/:form', async (req, reply) => {
+    const { roundId, letterId, form } = req.params as { roundId: string; letterId: string; form: string };
+    if (!(LETTER_FORMS as readonly string[]).includes(form)) {
+      return send(reply, 404, errorPage(ctx(req, reply), 'Page not found', 'There is no such form.'));
+    }
+    const user = req.signedIn!;
+    if (!CAN_RECORD.includes(user.role)) {
+      return send(reply, 403, errorPage(ctx(req, reply), 'Not allowed', `Your role (${user.role}) can read letters but not record anything on them. Ask a lead for the staff role.`));
+    }
+    const b = { ...((req.body ?? {}) as Body) };
+    delete b._csrf;
+    const workflowId = workflowIdFor(roundId, letterId);
+    const f = form as LetterForm;
+    try {
+      await sendForm(client, workflowId, f, b, user.user);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      const prefix = `${workflowId}: `;
+      const message = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+      return renderLetter(req, reply, roundId, letterId, 422, { error: { form: f, message, values: b } });
+    }
+    return reply.redirect(`${letterHref(roundId, letterId)}?done=${f}`, 303);
+  });
+
+  // ---------------------------------------------------------------- outbox
+
+  if (outbox) {
+    app.get('/outbox', async (req, reply) => {
+      const entries = outbox.list();
+      const pages = Math.max(1, Math.ceil(entries.length / OUTBOX_PAGE_SIZE));
+      const pageNo = Math.min(pages, Math.max(1, Number.parseInt(str((req.query as Body).page), 10) || 1));
+      const slice = entries.slice((pageNo - 1) * OUTBOX_PAGE_SIZE, pageNo * OUTBOX_PAGE_SIZE);
+      const messages = await Promise.all(
+        slice.map(async (e) => {
+          try {
+            return (await outbox.read(e.file)) ?? { file: e.file, error: 'gone' };
+          } catch (err) {
+            return { file: e.file, error: (err as Error).message };
+          }
+        }),
+      );
+      return send(reply, 200, outboxPage(ctx(req, reply), { messages, page: pageNo, pages, total: entries.length, tz }));
+    });
+
+    app.get('/outbox/:file', async (req, reply) => {
+      const { file } = req.params as { file: string };
+      const m = await outbox.read(file);
+      if (!m) return send(reply, 404, errorPage(ctx(req, reply), 'No such message', 'There is no such message in the outbox.'));
+      return send(reply, 200, outboxMessagePage(ctx(req, reply), m, tz));
+    });
+
+    app.get('/outbox/:file/raw', (req, reply) => {
+      const { file } = req.params as { file: string };
+      const raw = outbox.raw(file);
+      if (!raw) return send(reply, 404, errorPage(ctx(req, reply), 'No such message', 'There is no such message in the outbox.'));
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('Content-Security-Policy', "sandbox; default-src 'none'")
+        .header('Content-Disposition', 'inline')
+        .send(raw);
+    });
+  }
+
+  return app;
+}
+
+type RegisterRowCounts = Partial<Record<LetterRow['state'], number>>;
+
+function isOverdue(r: LetterRow, now: Date): boolean {
+  return !!r.nextActionAt && Date.parse(r.nextActionAt) < now.getTime();
+}
+
+function comparator(sort: SortKey, dir: 'asc' | 'desc'): (a: LetterRow, b: LetterRow) => number {
+  const byLetter = (a: LetterRow, b: LetterRow) => a.letterId.localeCompare(b.letterId, 'en', { numeric: true });
+  const primary: (a: LetterRow, b: LetterRow) => number =
+    sort === 'letter'
+      ? byLetter
+      : sort === 'state'
+        ? (a, b) => stateRank(a.state) - stateRank(b.state) || registerOrder(a, b)
+        : sort === 'outstanding'
+          ? (a, b) => a.outstanding.length - b.outstanding.length || registerOrder(a, b)
+          : registerOrder;
+  return dir === 'asc' ? primary : (a, b) => primary(b, a);
+}
+
+function stateRank(s: LetterRow['state']): number {
+  const i = STATE_ORDER.indexOf(s as (typeof STATE_ORDER)[number]);
+  return i < 0 ? STATE_ORDER.length : i;
+}
+
+/** Turns one submitted form into the workflow's update; a rejection is a UserError with the workflow's message. */
+async function sendForm(client: Client, workflowId: string, form: LetterForm, b: Body, user: string): Promise<void> {
+  const typed = str(b.by).trim();
+  const by = !typed || typed === user ? user : `${typed} (entered by ${user})`;
+  const opt = (v: unknown) => {
+    const s = str(v).trim();
+    return s === '' ? undefined : s;
+  };
+  const clean = <T extends object>(p: T): T => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as T;
+  switch (form) {
+    case 'receipt':
+      await updateLetter(client, workflowId, 'recordReceipt', clean<ReceiptPayload>({ documents: list(b.documents) as ReceiptPayload['documents'], receivedOn: opt(b.receivedOn), by, note: opt(b.note) }));
+      return;
+    case 'decline': {
+      const docs = list(b.documents) as ReceiptPayload['documents'];
+      await updateLetter(client, workflowId, 'recordDecline', clean<DeclinePayload>({ documents: docs.length > 0 ? docs : undefined, reason: str(b.reason).trim(), on: opt(b.on), by }));
+      return;
+    }
+    case 'extend': {
+      const days = opt(b.workingDays);
+      const workingDays = days === undefined ? undefined : /^\d+$/.test(days) ? Number(days) : (days as unknown as number);
+      await updateLetter(client, workflowId, 'extendDeadline', clean<ExtendPayload>({ until: opt(b.until), workingDays, reason: opt(b.reason), by }));
+      return;
+    }
+    case 'pause':
+      await updateLetter(client, workflowId, 'pause', clean<PausePayload>({ reason: opt(b.reason), by }));
+      return;
+    case 'resume':
+      await updateLetter(client, workflowId, 'resume', clean<ResumePayload>({ by }));
+      return;
+    case 'withdraw':
+      if (str(b.confirm) !== 'yes') throw new UserError('tick “Yes, withdraw this letter” to confirm');
+      await updateLetter(client, workflowId, 'withdraw', clean<WithdrawPayload>({ reason: opt(b.reason), by }));
+      return;
+    case 'note':
+      await updateLetter(client, workflowId, 'addNote', clean<NotePayload>({ text: str(b.text), by }));
+      return;
+  }
+}
+
+export async function startWebServer(opts: WebServerOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const app = await buildWebApp(opts);
+  await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });
+  const address = app.server.address();
+  const host = typeof address === 'object' && address ? address.address : (opts.host ?? '127.0.0.1');
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shown}:${port}`,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,296 @@
+// Test scaffolding for the dashboard: a local Temporal dev server (it has visibility, which
+// the register needs; the time-skipping server has none), the dashboard on 127.0.0.1 with a
+// random port, headless Chromium through playwright-core, and a small cookie-keeping HTTP
+// client for tests that need no browser.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
+import { addUser, type Role } from '../../client/users';
+import { startWebServer } from '../../client/web/server';
+import type { DocumentKey } from '../../domain/documents';
+import { LETTER_STATES, type LetterState } from '../../domain/states';
+import type { LetterStatus } from '../../domain/types';
+import * as api from '../../workflows/letter-api';
+import { ensureSearchAttributes } from '../../worker/search-attributes';
+import { devServerOptions } from '../../worker/temporal-binaries';
+import { workflowBundle } from './temporal';
+
+const { chromiumPath } = require('../../scripts/ensure-chromium') as { chromiumPath(): string };
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
+
+/** A local dev server (with visibility and our search attributes). */
+export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createLocal({ ...devServerOptions() });
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface Dashboard {
+  url: string;
+  usersFile: string;
+  passwords: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** The dashboard on 127.0.0.1 (random port), with one user per role given. */
+export async function startDashboard(
+  client: Client,
+  opts: { users?: [string, Role][]; outboxDir?: string } = {},
+): Promise<Dashboard> {
+  const usersFile = path.join(tempDir('rounds-users-'), 'users.json');
+  const passwords: Record<string, string> = {};
+  for (const [name, role] of opts.users ?? []) passwords[name] = (await addUser(usersFile, name, role)).password;
+  const server = await startWebServer({ client, port: 0, host: '127.0.0.1', usersFile, outboxDir: opts.outboxDir });
+  return { url: server.url, usersFile, passwords, close: server.close };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
+}
+
+export async function signIn(page: Page, baseUrl: string, name: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Polls `check` until it returns something truthy (or throws its last error at the deadline). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+      lastError = undefined;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw lastError ?? new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
+ * A letter worker whose email never goes out (sendEmail waits until it is cancelled, as if
+ * the SMTP server never answered): its letters' chases stay due, i.e. overdue, while the
+ * letters still answer queries and updates. Stops cleanly with worker.shutdown().
+ */
+export async function stuckMailWorker(env: TestWorkflowEnvironment, taskQueue: string): Promise<Worker> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      async sendEmail(): Promise<never> {
+        await Context.current().cancelled;
+        throw new Error('cancelled');
+      },
+    },
+  });
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  text: string;
+  location: string | null;
+}
+
+/** A tiny browser without a browser: keeps cookies, does not follow redirects, reads CSRF tokens from forms. */
+export class WebAgent {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(readonly baseUrl: string) {}
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private keep(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const i = pair.indexOf('=');
+      const name = pair.slice(0, i).trim();
+      const value = pair.slice(i + 1).trim();
+      const expired = attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || attrs.some((a) => /^\s*max-age=0\b/i.test(a));
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async get(p: string): Promise<HttpResult> {
+    const res = await fetch(this.baseUrl + p, { redirect: 'manual', headers: { cookie: this.cookieHeader() } });
+    this.keep(res);
+    return { status: res.status, headers: res.headers, text: await res.text(), location: res.headers.get('location') };
+  }
+
+  async post(p: string, form: Record<string, string | string[]>): Promise<HttpResult> {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+    const res = await fetch(this.baseUrl + p, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    this.keep(res);
+    return { status: res.status, headers: res.headers, text: await res.text(), location: res.headers.get('location') };
+  }
+
+  /** The CSRF token of the first form on a page. */
+  async csrfFrom(p: string): Promise<string> {
+    const page = await this.get(p);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+    if (!token) throw new Error(`no CSRF token on ${p} (status ${page.status})`);
+    return token;
+  }
+
+  async signIn(name: string, password: string): Promise<HttpResult> {
+    const _csrf = await this.csrfFrom('/login');
+    return this.post('/login', { _csrf, name, password, next: '/' });
+  }
+}
+
+/**
+ * Web-first assertions (playwright-core has no test runner): each retries for up to 10 s,
+ * then fails with jest's message. `await see(page.locator('h1')).toHaveText('Rounds')`.
+ */
+export function see(locator: Locator, timeoutMs = 10_000) {
+  const poll = async (check: () => Promise<void>) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await check();
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+  return {
+    toHaveText: (text: string) => poll(async () => expect((await locator.textContent({ timeout: 1000 }))?.trim()).toBe(text)),
+    toContainText: (text: string) => poll(async () => expect(await locator.textContent({ timeout: 1000 })).toContain(text)),
+    toHaveValue: (value: string) => poll(async () => expect(await locator.inputValue({ timeout: 1000 })).toBe(value)),
+    toBeChecked: () => poll(async () => expect(await locator.isChecked({ timeout: 1000 })).toBe(true)),
+  };
+}
+
+export interface FakeLetter {
+  roundId: string;
+  letterId: string;
+  state: LetterState;
+  nextActionAt: string | null;
+  outstanding: DocumentKey[];
+  executionStatus?: 'RUNNING' | 'COMPLETED';
+  status?: Partial<LetterStatus>;
+}
+
+/**
+ * A stand-in for a Temporal client with visibility, for page-size and rendering tests that
+ * need many letters but no server: lists letters (by RoundId in the query) and answers
+ * each letter's status query and result from the given data, counting the calls.
+ */
+export function fakeClient(letters: FakeLetter[]): { client: Client; calls: { list: number; query: number; result: number; describe: number } } {
+  const calls = { list: 0, query: 0, result: 0, describe: 0 };
+  const byId = new Map(letters.map((l) => [`${l.roundId}/${l.letterId}`, l]));
+  const statusOf = (l: FakeLetter): LetterStatus => ({
+    roundId: l.roundId,
+    letterId: l.letterId,
+    recipient: { name: `Recipient of ${l.letterId}`, role: 'Police and Crime Commissioner', organisation: `Office of ${l.letterId}`, email: `${l.letterId}@example.org`, cc: [], escalateTo: [] },
+    subject: 'Violence Reduction Units: request for your Problem Profile and Response Strategy',
+    letterDate: '2020-10-13',
+    sentOn: '2020-10-13',
+    state: l.state,
+    stateDescription: LETTER_STATES[l.state],
+    documents: Object.fromEntries(
+      (['problemProfile', 'responseStrategy', 'deliveryUpdate'] as DocumentKey[]).map((k) => [
+        k,
+        l.outstanding.includes(k) ? { requested: true } : { requested: true, receivedOn: '2020-11-02', receivedBy: 'April' },
+      ]),
+    ),
+    outstanding: l.outstanding,
+    nextAction: l.nextActionAt ? { kind: 'chase', at: l.nextActionAt } : null,
+    steps: [],
+    timeline: [{ at: '2020-10-13T09:30:00.000Z', kind: 'recorded-sent', on: '2020-10-13' }],
+    emails: [],
+    ...l.status,
+  });
+  const info = (l: FakeLetter) => ({
+    workflowId: `${l.roundId}/${l.letterId}`,
+    status: { name: l.executionStatus ?? 'RUNNING' },
+    startTime: new Date('2020-10-13T09:30:00Z'),
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: api.RoundId, value: l.roundId },
+      { key: api.LetterState, value: l.state },
+      ...(l.nextActionAt ? [{ key: api.NextActionAt, value: new Date(l.nextActionAt) }] : []),
+      { key: api.Outstanding, value: l.outstanding },
+    ]),
+  });
+  const client = {
+    withDeadline: <R>(_deadline: number | Date, fn: () => Promise<R>) => fn(),
+    workflow: {
+      list({ query }: { query: string }) {
+        calls.list++;
+        const round = /RoundId = "([^"]*)"/.exec(query)?.[1];
+        const matching = letters.filter((l) => round === undefined || l.roundId === round);
+        return (async function* () {
+          for (const l of matching) yield info(l);
+        })();
+      },
+      getHandle(workflowId: string) {
+        const l = byId.get(workflowId);
+        const missing = () => new WorkflowNotFoundError(`workflow not found: ${workflowId}`, workflowId, undefined);
+        return {
+          async query() {
+            calls.query++;
+            if (!l) throw missing();
+            return statusOf(l);
+          },
+          async result() {
+            calls.result++;
+            if (!l) throw missing();
+            return statusOf(l);
+          },
+          async describe() {
+            calls.describe++;
+            if (!l) throw missing();
+            return info(l);
+          },
+        };
+      },
+    },
+  };
+  return { client: client as unknown as Client, calls };
+}
