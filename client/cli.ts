@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Client } from '@temporalio/client';
 import { isDocumentKey, DOCUMENT_KEYS, type DocumentKey } from '../domain/documents';
 import { formatIssue, type RoundPlan } from '../domain/round';
+import { isLetterState, LETTER_STATES, type LetterState as LetterStateName } from '../domain/states';
 import { connectClient, temporalSettings, TemporalUnreachableError, type TemporalSettings } from '../worker/connection';
 import { MissingBinaryError } from '../worker/temporal-binaries';
 import { SystemError, UserError } from './errors';
@@ -85,8 +86,19 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .command('status [roundId]')
     .description('where every letter stands (all rounds, or one round), overdue first')
     .option('--json', 'machine-readable output')
-    .action(async (roundId: string | undefined, o: { json?: boolean }) => {
+    .option('--overdue', "only open letters whose next action's time has passed")
+    .option('--state <state>', `only letters in this state (${Object.keys(LETTER_STATES).join(', ')})`)
+    .action(async (roundId: string | undefined, o: { json?: boolean; overdue?: boolean; state?: string }) => {
+      if (o.state !== undefined && !isLetterState(o.state)) {
+        throw new UserError(`--state: '${o.state}' is not a letter state (expected one of ${Object.keys(LETTER_STATES).join(', ')})`);
+      }
       const c = await getClient();
+      if (o.overdue || o.state) {
+        const query = o.overdue ? queries.overdue(new Date(), roundId) : queries.inState(o.state as LetterStateName, roundId);
+        const rows = (await listLetters(c, query)).filter((r) => !o.state || r.state === o.state).sort(registerOrder);
+        print(o.json ? JSON.stringify(rows, null, 2) : formatRegister(rows));
+        return;
+      }
       if (!roundId) {
         const summaries = summarise(await listLetters(c, queries.allLetters()));
         print(o.json ? JSON.stringify(summaries, null, 2) : formatRounds(summaries));

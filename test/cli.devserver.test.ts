@@ -5,6 +5,7 @@ import type { Worker } from '@temporalio/worker';
 import type { MailSink } from '../worker/mail-sink';
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { devServerOptions } from '../worker/temporal-binaries';
+import * as api from '../workflows/letter-api';
 import { rounds } from './support/cli';
 import { letterWorker, mailSink } from './support/temporal';
 
@@ -77,8 +78,37 @@ test('start, status from visibility, receive, show; a second start starts nothin
   );
   expect(after.find((x) => x.letterId === 'alpha')!.state).toBe('partial');
 
+  // Named visibility queries: letters in a state, and what is overdue (nothing yet: the chases are 2 minutes away).
+  r = await rounds([...a, 'status', 'small', '--state', 'partial', '--json']);
+  expect(JSON.parse(r.stdout).map((x: { letterId: string }) => x.letterId)).toEqual(['alpha']);
+  r = await rounds([...a, 'status', 'small', '--overdue', '--json']);
+  expect(JSON.parse(r.stdout)).toEqual([]);
+  // A letter whose next action is past due (on a task queue no worker polls, so nothing acts on it).
+  await env.client.workflow.start('letter', {
+    taskQueue: 'no-worker-polls-this',
+    workflowId: 'small/overdue-one',
+    args: [],
+    typedSearchAttributes: [
+      { key: api.RoundId, value: 'small' },
+      { key: api.LetterState, value: 'chased' },
+      { key: api.NextActionAt, value: new Date(Date.now() - 3_600_000) },
+      { key: api.Outstanding, value: ['responseStrategy'] },
+    ],
+  });
+  const overdue = await eventually(
+    () => rounds([...a, 'status', 'small', '--overdue', '--json']).then((x) => JSON.parse(x.stdout) as { workflowId: string }[]),
+    (rows) => rows.length > 0,
+  );
+  expect(overdue.map((x) => x.workflowId)).toEqual(['small/overdue-one']);
+  r = await rounds([...a, 'status', 'small']);
+  expect(r.stdout.split('\n')[2]).toMatch(/^small\/overdue-one\s+chased\s+responseStrategy\s+\S+ \S+\s+OVERDUE$/);
+
+  r = await rounds([...a, 'status', 'small', '--state', 'lost']);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain("rounds: --state: 'lost' is not a letter state (expected one of awaiting, partial, chased");
+
   r = await rounds([...a, 'status']);
-  expect(r.stdout).toMatch(/^small\s+3\s+0\s+/m);
+  expect(r.stdout).toMatch(/^small\s+4\s+1\s+/m);
 
   r = await rounds([...a, 'show', 'small/nobody']);
   expect(r.code).toBe(1);

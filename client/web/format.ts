@@ -1,6 +1,7 @@
 // How the dashboard writes dates and times: as people write them in the UK ('Tuesday 10
 // November 2020', '09:30'), in the office's time zone. The CSV export uses ISO instead.
 import { DateTime } from 'luxon';
+import { localDateOf } from '../../domain/calendar';
 import { DOCUMENT_LABELS, isDocumentKey } from '../../domain/documents';
 import { formatLongDate } from '../../domain/email';
 import type { StepAction } from '../../domain/policy';
@@ -14,8 +15,7 @@ export function longDate(isoDate: string | undefined | null): string {
 
 /** An instant → its local date, 'YYYY-MM-DD'. */
 export function localIsoDate(instant: string | Date, tz: string): string {
-  const d = typeof instant === 'string' ? DateTime.fromISO(instant) : DateTime.fromJSDate(instant);
-  return d.setZone(tz).toISODate() ?? '';
+  return localDateOf(typeof instant === 'string' ? instant : instant.getTime(), tz);
 }
 
 /** An instant → '09:30' local time. */
