@@ -118,7 +118,10 @@ async function startDashboard(client: import('@temporalio/client').Client, outbo
   try {
     const usersFile = process.env.ROUNDS_USERS_FILE ?? path.join(VAR_DIR, 'users.json');
     const first = await ensureFirstUser(usersFile);
-    const web = await startWebServer({ client, port, host: process.env.ROUNDS_HOST ?? '127.0.0.1', outboxDir, usersFile, secureCookies: process.env.ROUNDS_SECURE_COOKIES === '1', trustProxy: process.env.ROUNDS_TRUST_PROXY === '1' });
+    const web = await startWebServer({ client, port, host: process.env.ROUNDS_HOST ?? '127.0.0.1', outboxDir, usersFile, secureCookies: process.env.ROUNDS_SECURE_COOKIES === '1',
+      trustProxy: process.env.ROUNDS_TRUST_PROXY === '1',
+      roundsDirs: [process.env.ROUNDS_DIR ?? 'rounds', 'examples'].map((d) => path.resolve(ROOT, d)),
+    });
     stack.push(() => web.close());
     print(`web:      dashboard at ${web.url}`);
     if (first) print(`web:      first account created: name '${first.name}', one-time password '${first.password}' (add more with \`npx rounds user add\`)`);

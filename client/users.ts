@@ -13,7 +13,7 @@ import { UserError } from './errors';
 export const ROLES = ['lead', 'staff', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What each role may do: viewers read, staff also record, leads also (later) start rounds. */
+/** What each role may do: viewers read, staff also record, leads also start rounds. */
 export const CAN_RECORD: readonly Role[] = ['lead', 'staff'];
 
 export const DEFAULT_USERS_FILE = path.join('var', 'users.json');

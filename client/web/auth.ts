@@ -19,6 +19,8 @@ export interface Session {
   role: Role;
   created: number;
   lastSeen: number;
+  /** A one-time message for the next page this person sees (e.g. after a redirect). */
+  flash?: string;
 }
 
 export class SessionStore {

@@ -11,6 +11,8 @@ export interface PageContext {
   outbox: boolean;
   /** The path of the current page, to mark the current navigation link. */
   path: string;
+  /** A one-time message left for this page by the request before (e.g. "Started 5 letters"). */
+  flash?: string;
 }
 
 export interface Crumb {
@@ -45,6 +47,7 @@ export function page(ctx: PageContext, opts: { title: string; crumbs?: Crumb[]; 
         ? html`<nav aria-label="Main">
       <ul>
         ${nav('/', 'Rounds', p === '/' || p.startsWith('/rounds/') || p.startsWith('/letters/'))}
+        ${ctx.session.role === 'lead' ? nav('/start', 'Start a round', p === '/start' || p.startsWith('/start/')) : ''}
         ${ctx.outbox ? nav('/outbox', 'Outbox', p.startsWith('/outbox')) : ''}
       </ul>
     </nav>
@@ -64,7 +67,7 @@ ${
     : ''
 }
 <h1>${opts.title}</h1>
-${opts.flash ? html`<p class="flash" role="status">${opts.flash}</p>` : ''}
+${[ctx.flash, opts.flash].filter(Boolean).map((f) => html`<p class="flash" role="status">${f}</p>`)}
 ${opts.body}
 </main>
 </body>

@@ -10,6 +10,9 @@
 //   GET  /letters/:roundId/:letterId       one letter
 //   POST /letters/:roundId/:letterId/:form receipt | decline | extend | pause | resume | withdraw | note (staff and leads)
 //   GET  /outbox, /outbox/:file, /outbox/:file/raw   the local mail sink's messages (only with outboxDir)
+//   GET  /start                            round folders (in roundsDirs) a lead can start (leads only)
+//   GET  /start/:folder                    one folder checked as `rounds check` shows it, and the start form (leads only)
+//   POST /start/:folder                    start its letters (letterInputs + startLetters, idempotent) (leads only)
 //   GET  /login, POST /login, POST /logout
 //   GET  /static/style.css
 //
@@ -17,7 +20,9 @@
 // SameSite=Lax cookie (Secure with secureCookies); every POST needs a CSRF token
 // (@fastify/csrf-protection, bound to the session); sign-in is throttled per name and per
 // address (auth.ts) and rate-limited; helmet sets the security headers and a CSP that
-// allows no scripts at all; every value from letters or staff is escaped by `html`.
+// allows no scripts at all; every value from letters or staff is escaped by `html`. A round
+// folder is named only by its own name, which must be one a scan of roundsDirs finds now
+// (round-folders.ts): nothing from a request becomes a path.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,13 +33,16 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { DateTime } from 'luxon';
+import type { RoundPlan } from '../../domain/round';
 import { isLetterState } from '../../domain/states';
 import type { DeclinePayload, ExtendPayload, NotePayload, PausePayload, ReceiptPayload, ResumePayload, WithdrawPayload } from '../../domain/types';
 import { workflowIdFor } from '../../workflows/letter-api';
 import { UserError } from '../errors';
 import { exportRoundCsv, letterStatuses, statusOf } from '../export';
-import { updateLetter } from '../letters';
+import { letterInputs, startLetters, updateLetter } from '../letters';
 import { listLetters, queries, registerOrder, summarise, type LetterRow } from '../queries';
+import { hasErrors } from '../round-folder';
 import { CAN_RECORD, verifyUser } from '../users';
 import { LoginThrottle, SessionStore, type Session } from './auth';
 import { DEFAULT_TIMEZONE, todayIn } from './format';
@@ -42,7 +50,9 @@ import type { PageContext } from './layout';
 import { LETTER_FORMS, letterPage, type FormValues, type LetterForm } from './letter-view';
 import { Outbox } from './outbox';
 import { outboxMessagePage, outboxPage } from './outbox-view';
-import { errorPage, letterHref, loginPage, registerPage, roundsPage, SORT_KEYS, STATE_ORDER, type RegisterRow, type SortKey } from './views';
+import { findRoundFolder, isFolderName, loadForDisplay, scanRoundFolders } from './round-folders';
+import { justStartedPage, roundCheckPage, startListPage, type StartForm } from './start-view';
+import { errorPage, letterHref, loginPage, registerPage, roundHref, roundsPage, SORT_KEYS, STATE_ORDER, type RegisterRow, type SortKey } from './views';
 
 export interface WebServerOptions {
   client: Client;
@@ -64,6 +74,11 @@ export interface WebServerOptions {
   pageSize?: number;
   /** Fastify's request log (default off). */
   logger?: boolean;
+  /**
+   * Folders whose sub-folders are round folders (each with round.yaml) that leads may start
+   * from the dashboard (GET /start). None by default: the page then says none are configured.
+   */
+  roundsDirs?: string[];
 }
 
 declare module 'fastify' {
@@ -109,6 +124,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   const throttle = new LoginThrottle();
   const outbox = opts.outboxDir ? new Outbox(opts.outboxDir) : undefined;
   const css = fs.readFileSync(path.join(__dirname, 'style.css'));
+  const roundsDirs = (opts.roundsDirs ?? []).map((d) => path.resolve(d));
 
   const app = Fastify({ logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false, bodyLimit: 256 * 1024 });
   app.decorateRequest('signedIn', null);
@@ -175,13 +191,21 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     return payload;
   });
 
-  function ctx(req: FastifyRequest, reply: FastifyReply): PageContext {
+  function ctx(req: FastifyRequest, reply: FastifyReply, flash?: string): PageContext {
     return {
       session: req.signedIn,
       csrf: reply.generateCsrf({ userInfo: req.signedIn?.id ?? 'signed-out' }),
       outbox: !!outbox,
       path: pathOf(req.url),
+      flash,
     };
+  }
+
+  /** The one-time message left for this person by the request before (then forgotten). */
+  function takeFlash(req: FastifyRequest): string | undefined {
+    const flash = req.signedIn?.flash;
+    if (req.signedIn) delete req.signedIn.flash;
+    return flash;
   }
 
   function send(reply: FastifyReply, code: number, body: string) {
@@ -252,7 +276,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
 
   app.get('/', async (req, reply) => {
     const rows = await listLetters(client, queries.allLetters());
-    return send(reply, 200, roundsPage(ctx(req, reply), summarise(rows)));
+    return send(reply, 200, roundsPage(ctx(req, reply, takeFlash(req)), summarise(rows)));
   });
 
   app.get('/rounds/:roundId', async (req, reply) => {
@@ -260,7 +284,12 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     const q = req.query as Body;
     const now = new Date();
     const rows = await listLetters(client, queries.roundLetters(roundId));
-    if (rows.length === 0) return send(reply, 404, errorPage(ctx(req, reply), 'No such round', `There are no letters in round '${roundId}'.`));
+    const flash = takeFlash(req);
+    if (rows.length === 0) {
+      // Just started: Temporal's visibility lists new workflows a moment after they start.
+      if (flash) return send(reply, 200, justStartedPage(ctx(req, reply, flash), roundId));
+      return send(reply, 404, errorPage(ctx(req, reply), 'No such round', `There are no letters in round '${roundId}'.`));
+    }
 
     const counts: RegisterRowCounts = {};
     let overdue = 0;
@@ -285,7 +314,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     return send(
       reply,
       200,
-      registerPage(ctx(req, reply), {
+      registerPage(ctx(req, reply, flash), {
         roundId,
         total: rows.length,
         counts,
@@ -320,6 +349,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     letterId: string,
     code: number,
     extra: { error?: { form: LetterForm; message: string; values: FormValues }; done?: LetterForm } = {},
+    flash?: string,
   ) {
     const workflowId = workflowIdFor(roundId, letterId);
     let status;
@@ -333,7 +363,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     return send(
       reply,
       code,
-      letterPage(ctx(req, reply), {
+      letterPage(ctx(req, reply, flash), {
         status,
         workflowId,
         canRecord: !!req.signedIn && CAN_RECORD.includes(req.signedIn.role),
@@ -349,7 +379,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   app.get('/letters/:roundId/:letterId', async (req, reply) => {
     const { roundId, letterId } = req.params as { roundId: string; letterId: string };
     const done = str((req.query as Body).done);
-    return renderLetter(req, reply, roundId, letterId, 200, { done: (LETTER_FORMS as readonly string[]).includes(done) ? (done as LetterForm) : undefined });
+    return renderLetter(req, reply, roundId, letterId, 200, { done: (LETTER_FORMS as readonly string[]).includes(done) ? (done as LetterForm) : undefined }, takeFlash(req));
   });
 
   app.post('/letters/:roundId/:letterId/:form', async (req, reply) => {
@@ -374,6 +404,75 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
       return renderLetter(req, reply, roundId, letterId, 422, { error: { form: f, message, values: b } });
     }
     return reply.redirect(`${letterHref(roundId, letterId)}?done=${f}`, 303);
+  });
+
+  // ---------------------------------------------------------------- starting a round (leads)
+
+  function notLead(req: FastifyRequest, reply: FastifyReply) {
+    const role = req.signedIn?.role ?? 'none';
+    return send(reply, 403, errorPage(ctx(req, reply), 'Not allowed', `Starting a round needs the lead role; yours is ${role}. Ask a lead to start it.`));
+  }
+
+  function noSuchFolder(req: FastifyRequest, reply: FastifyReply) {
+    return send(reply, 404, errorPage(ctx(req, reply), 'No such round folder', 'There is no round folder of that name. Choose one from the list on “Start a round”.'));
+  }
+
+  app.get('/start', async (req, reply) => {
+    if (req.signedIn?.role !== 'lead') return notLead(req, reply);
+    const scan = scanRoundFolders(roundsDirs);
+    const entries = scan.folders.map((folder) => ({ folder, plan: loadForDisplay(folder) }));
+    return send(reply, 200, startListPage(ctx(req, reply, takeFlash(req)), { configured: roundsDirs.length > 0, roundsDirs, scan, entries }));
+  });
+
+  app.get('/start/:folder', async (req, reply) => {
+    if (req.signedIn?.role !== 'lead') return notLead(req, reply);
+    const folder = findRoundFolder(roundsDirs, (req.params as { folder: string }).folder);
+    if (!folder) return noSuchFolder(req, reply);
+    const plan = loadForDisplay(folder);
+    const defaults = defaultSentOn(plan);
+    const form: StartForm = { delivery: 'record-sent', sentOn: defaults.length === 1 ? defaults[0] : '' };
+    return send(reply, 200, roundCheckPage(ctx(req, reply, takeFlash(req)), { folder, plan, form, defaultSentOn: defaults }));
+  });
+
+  app.post('/start/:folder', async (req, reply) => {
+    if (req.signedIn?.role !== 'lead') return notLead(req, reply);
+    const name = (req.params as { folder: string }).folder;
+    if (!isFolderName(name)) return noSuchFolder(req, reply);
+    const b = (req.body ?? {}) as Body;
+    const form: StartForm = { delivery: str(b.delivery) || 'record-sent', sentOn: str(b.sentOn).trim() };
+    // Everything is read again from the folder: only its name comes from the request.
+    const folder = findRoundFolder(roundsDirs, name);
+    if (!folder) {
+      return send(
+        reply,
+        422,
+        errorPage(ctx(req, reply), 'Round not started', `The round folder '${name}' is not there any more (moved, renamed, or without its round.yaml). Nothing was started.`),
+      );
+    }
+    const plan = loadForDisplay(folder);
+    const defaults = defaultSentOn(plan);
+    const refuse = (message: string) => send(reply, 422, roundCheckPage(ctx(req, reply), { folder, plan, form, defaultSentOn: defaults, error: message }));
+    if (hasErrors(plan)) return refuse('the round has errors (listed here). Nothing was started. Fix them in the folder’s files, then reload this page.');
+    if (form.delivery !== 'record-sent' && form.delivery !== 'send') return refuse(`choose how the letters go out: record them as sent, or email them (got '${form.delivery}').`);
+    if (form.delivery === 'send') {
+      const without = plan.letters.filter((l) => !l.body).map((l) => l.letterId);
+      if (without.length > 0) return refuse(`emailing needs each letter’s own file under letters/, and ${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} none. Add the files, or record the letters as sent.`);
+    }
+    const sentOn = checkSentOn(form.sentOn, plan, defaults, new Date());
+    if ('error' in sentOn) return refuse(sentOn.error);
+    let inputs;
+    try {
+      inputs = letterInputs(plan, { delivery: form.delivery, sentOn: sentOn.value });
+    } catch (err) {
+      if (err instanceof UserError) return refuse(err.message);
+      throw err;
+    }
+    const result = await startLetters(client, inputs);
+    const n = result.started.length;
+    const m = result.alreadyStarted.length;
+    req.log.info({ user: req.signedIn.user, round: plan.round.id, folder: folder.dir, started: n, alreadyStarted: m }, 'round started');
+    req.signedIn.flash = `Started ${n} letter${n === 1 ? '' : 's'}; ${m} already started${m > 0 ? ' (left as they were)' : ''}.`;
+    return reply.redirect(roundHref(plan.round.id), 303);
   });
 
   // ---------------------------------------------------------------- outbox
@@ -419,6 +518,37 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
 }
 
 type RegisterRowCounts = Partial<Record<LetterRow['state'], number>>;
+
+/** The dates the letters count as sent on when the start form's date is left as it is (as `rounds start` without --sent-on). */
+function defaultSentOn(plan: RoundPlan): string[] {
+  if (!plan.round) return [];
+  if (plan.round.sentOn) return [plan.round.sentOn];
+  return [...new Set(plan.letters.map((l) => l.letterDate).filter(Boolean))].sort();
+}
+
+/**
+ * The start form's "counts as sent on": '' or the default → undefined (each letter's default,
+ * as the CLI without --sent-on); 'now'; or a real date that is neither in the future nor
+ * before any letter's own date.
+ */
+function checkSentOn(typed: string, plan: RoundPlan, defaults: string[], now: Date): { value: string | undefined } | { error: string } {
+  if (typed === '' || (defaults.length === 1 && typed === defaults[0])) return { value: undefined };
+  const tz = plan.round.policy.timezone;
+  const today = todayIn(tz, now);
+  let date: string;
+  if (typed.toLowerCase() === 'now') {
+    date = today;
+  } else {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(typed) || !DateTime.fromISO(typed, { zone: tz }).isValid) {
+      return { error: `“counts as sent on”: '${typed}' is not a date. Write a date like 2020-10-13, or now.` };
+    }
+    if (typed > today) return { error: `“counts as sent on”: ${typed} is in the future. Letters count as sent today or earlier (or now); start the round on the day they go out.` };
+    date = typed;
+  }
+  const early = plan.letters.find((l) => l.letterDate && date < l.letterDate);
+  if (early) return { error: `“counts as sent on”: ${date} is before the date of letter ${early.letterId} (${early.letterDate}); a letter cannot count as sent before its date.` };
+  return { value: typed.toLowerCase() === 'now' ? 'now' : date };
+}
 
 function isOverdue(r: LetterRow, now: Date): boolean {
   return !!r.nextActionAt && Date.parse(r.nextActionAt) < now.getTime();

@@ -33,7 +33,9 @@ function progress(done: number, total: number, id: string): SafeHtml {
 export function roundsPage(ctx: PageContext, rounds: RoundSummary[]): string {
   const body =
     rounds.length === 0
-      ? html`<p>There are no rounds yet. Start one from a round folder with <code>rounds start &lt;dir&gt;</code>.</p>`
+      ? html`<p>There are no rounds yet. Start one from a round folder with <code>rounds start &lt;dir&gt;</code>${
+          ctx.session?.role === 'lead' ? html`, or on <a href="/start">Start a round</a>` : ''
+        }.</p>`
       : html`<div class="table-wrap" role="region" aria-labelledby="rounds-caption" tabindex="0">
 <table class="rounds">
   <caption id="rounds-caption">Every round, with how far it has got</caption>
