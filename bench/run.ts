@@ -1,0 +1,516 @@
+// `npm run bench`: request-rounds at the scale of 10,000 letters, on a Temporal dev server the
+// bench starts itself (fresh SQLite file in a temp folder, 127.0.0.1, free ports). Prints a
+// table and writes bench/results/latest.json. Not part of `npm test`. See bench/README.md.
+//
+//   npm run bench                          # everything, ~10 minutes on 2 cores
+//   npm run bench -- --letters 2000        # smaller
+//   npm run bench -- --sqlite wal          # dev server with SQLite WAL + synchronous=off
+//   npm run bench -- --worker-variant '{"sdkDefaults":true}'   # compare worker settings
+//
+// Every loop is bounded in count and time; everything listens on 127.0.0.1 only.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { listLetters, queries } from '../client/queries';
+import { loadRoundFolder } from '../client/round-folder';
+import type { LetterStatus } from '../domain/types';
+import { MailSink, type SinkMessage } from '../worker/mail-sink';
+import { ensureSearchAttributes } from '../worker/search-attributes';
+import { requireBinary } from '../worker/temporal-binaries';
+import * as api from '../workflows/letter-api';
+import {
+  cpuSeconds,
+  DevServer,
+  generateRound,
+  parseMessageId,
+  ROOT,
+  runProcess,
+  runRounds,
+  sleep,
+  tempDir,
+  waitFor,
+  WorkerProcess,
+} from '../test/faults/support/processes';
+import { Agent, startDashboard, type Dashboard } from '../test/faults/support/web';
+import { median, ms, percentile, round0, round1, round2, table, timed } from './stats';
+
+// ---------------------------------------------------------------------------------------
+// options
+
+interface Options {
+  letters: number;
+  chases: number;
+  concurrency: number;
+  /** Seconds from the chase round's start to its first chase (all due at that one moment). */
+  chaseAfter: number;
+  /** Seconds between the chase round's steps. */
+  chaseGap: number;
+  sqlite: 'default' | 'wal';
+  /** JSON tuning for bench/worker-variant.ts instead of the real `rounds worker`. */
+  workerVariant?: string;
+  dashboard: boolean;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    letters: 10_000,
+    chases: 500,
+    concurrency: 32,
+    chaseAfter: 45,
+    chaseGap: 30,
+    sqlite: 'default',
+    dashboard: true,
+    out: path.join(ROOT, 'bench', 'results', 'latest.json'),
+  };
+  const int = (v: string | undefined, flag: string, min: number, max: number) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag}: expected a whole number from ${min} to ${max}, got '${v}'`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i];
+    if (a === '--letters') o.letters = int(next(), a, 10, 50_000);
+    else if (a === '--chases') o.chases = int(next(), a, 1, 5_000);
+    else if (a === '--concurrency') o.concurrency = int(next(), a, 1, 512);
+    else if (a === '--chase-after') o.chaseAfter = int(next(), a, 10, 600);
+    else if (a === '--chase-gap') o.chaseGap = int(next(), a, 5, 600);
+    else if (a === '--sqlite') {
+      const v = next();
+      if (v !== 'default' && v !== 'wal') throw new Error(`--sqlite: expected default or wal, got '${v}'`);
+      o.sqlite = v;
+    } else if (a === '--worker-variant') o.workerVariant = next();
+    else if (a === '--no-dashboard') o.dashboard = false;
+    else if (a === '--out') o.out = path.resolve(next());
+    else if (a === '--help' || a === '-h') {
+      console.log(fs.readFileSync(__filename, 'utf8').split('\n').filter((l) => l.startsWith('//')).join('\n'));
+      process.exit(0);
+    } else throw new Error(`unknown option '${a}' (see --help)`);
+  }
+  if (o.workerVariant) JSON.parse(o.workerVariant);
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------
+
+const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+
+interface RssSample {
+  t: number;
+  phase: string;
+  mb: number;
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const work = tempDir('rounds-bench-');
+  const results: Record<string, unknown> = {};
+  const cleanup: (() => Promise<void> | void)[] = [];
+  const hardDeadline = setTimeout(() => {
+    log('the bench ran for 25 minutes: giving up');
+    process.exit(3);
+  }, 25 * 60_000);
+  hardDeadline.unref();
+
+  try {
+    // ---------------- setup
+    log(`temp folder ${work}`);
+    const server = await DevServer.start({
+      dbFile: path.join(work, 'temporal.db'),
+      sqlitePragmas: opts.sqlite === 'wal' ? { journal_mode: 'wal', synchronous: 'off' } : undefined,
+    });
+    cleanup.push(() => server.stop());
+    log(`dev server at ${server.address} (sqlite ${opts.sqlite})`);
+    const connection = await Connection.connect({ address: server.address });
+    cleanup.push(() => connection.close());
+    await ensureSearchAttributes(connection, 'default');
+    const client = new Client({ connection, namespace: 'default' });
+    const sink = await new MailSink({ dir: path.join(work, 'outbox') }).start();
+    cleanup.push(() => sink.stop());
+    const arrivals: { at: number; message: SinkMessage }[] = [];
+    sink.on('message', (message: SinkMessage) => arrivals.push({ at: Date.now(), message }));
+
+    const temporalVersion = (await runProcess(requireBinary('cli'), ['--version'])).stdout.trim();
+    results.meta = {
+      date: new Date().toISOString(),
+      node: process.version,
+      temporal: temporalVersion,
+      cpus: os.cpus().length,
+      memoryGb: round1(os.totalmem() / 2 ** 30),
+      options: { ...opts, out: path.relative(ROOT, opts.out) },
+      worker: opts.workerVariant ? `bench/worker-variant.ts ${opts.workerVariant}` : 'node bin/rounds.js worker (worker/worker.ts defaults)',
+      devServer: `temporal server start-dev, sqlite ${opts.sqlite === 'wal' ? 'journal_mode=wal synchronous=off' : 'default pragmas'}`,
+    };
+
+    const mainRound = generateRound(work, 'bench-main', opts.letters, [
+      ['20 working days', 'chase'],
+      ['30 working days', 'chase'],
+      ['40 working days', 'escalate'],
+      ['60 working days', 'close'],
+    ]);
+    const half = Math.floor(opts.letters / 2);
+    const bareRounds = [
+      generateRound(work, 'bench-bare1', half, [['20 working days', 'chase'], ['60 working days', 'close']]),
+      generateRound(work, 'bench-bare2', opts.letters - half, [['20 working days', 'chase'], ['60 working days', 'close']]),
+    ];
+    const a = opts.chaseAfter;
+    const g = opts.chaseGap;
+    const chaseRound = generateRound(work, 'bench-chase', opts.chases, [
+      [`${a} seconds`, 'chase'],
+      [`${a + g} seconds`, 'chase'],
+      [`${a + 2 * g} seconds`, 'escalate'],
+      [`${a + 3 * g} seconds`, 'close'],
+    ]);
+    const address = ['--address', server.address];
+
+    // ---------------- 1. start rate (no worker running)
+    log(`start rate: ${opts.letters} letters, concurrency ${opts.concurrency}, no worker running`);
+    // The bare loop (bench/bare.ts, its own process, timed from inside) sends exactly the
+    // requests startLetters sends, to a task queue no worker polls, so those letters never run.
+    // Half of it before and half after `rounds start`, so neither gets the emptier database.
+    const bareStart = async (dir: string) => {
+      const r = await runProcess(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'bare.ts'), 'start', dir, String(opts.concurrency), 'bench-bare-no-worker'], { TEMPORAL_ADDRESS: server.address }, 15 * 60_000);
+      if (r.code !== 0) throw new Error(`bench/bare.ts start failed: ${r.stderr}`);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as { started: number; ms: number };
+    };
+    const bare1 = await bareStart(bareRounds[0].dir);
+    log(`  bare: ${bare1.started} in ${ms(bare1.ms)}`);
+    const cliStart = await runRounds([...address, 'start', mainRound.dir, '--sent-on', 'now', '--concurrency', String(opts.concurrency)], {}, 15 * 60_000);
+    if (cliStart.code !== 0) throw new Error(`rounds start failed (${cliStart.code}): ${cliStart.stderr}`);
+    log(`  rounds start: ${cliStart.stdout.trim()} in ${ms(cliStart.ms)}`);
+    const bare2 = await bareStart(bareRounds[1].dir);
+    log(`  bare: ${bare2.started} in ${ms(bare2.ms)}`);
+    const mainRows = await waitFor(
+      'all letters of the round in visibility',
+      async () => {
+        const rows = await listLetters(client, queries.roundLetters(mainRound.roundId));
+        return rows.length >= opts.letters ? rows : undefined;
+      },
+      120_000,
+      1000,
+    );
+    const startTimes = mainRows.map((r) => Date.parse(r.startTime)).sort((x, y) => x - y);
+    const windowMs = startTimes[startTimes.length - 1] - startTimes[0];
+    const checkRun = await runRounds(['check', mainRound.dir, '--json'], {}, 120_000);
+    const helpRuns = await timed(3, () => runRounds(['--help']));
+    const bareMs = bare1.ms + bare2.ms;
+    const bareRate = (bare1.started + bare2.started) / (bareMs / 1000);
+    const cliRate = opts.letters / (cliStart.ms / 1000);
+    const windowRate = opts.letters / (windowMs / 1000);
+    results.start = {
+      letters: opts.letters,
+      concurrency: opts.concurrency,
+      workersRunning: false,
+      bare: { ms: round0(bareMs), perSecond: round1(bareRate), note: 'bench/bare.ts: a client.workflow.start loop in its own process, timed from inside; same requests as startLetters; half before and half after rounds start' },
+      rounds: {
+        endToEndMs: round0(cliStart.ms),
+        endToEndPerSecond: round1(cliRate),
+        startWindowMs: round0(windowMs),
+        startWindowPerSecond: round1(windowRate),
+        overheadMs: round0(cliStart.ms - windowMs),
+        checkMs: round0(checkRun.ms),
+        processStartupMs: round0(median(helpRuns.runs)),
+        note: 'start window = first to last workflow start time in visibility; overhead = end to end minus window (process start, loading the folder, connecting)',
+      },
+      ratioWindow: round2(windowRate / bareRate),
+      ratioEndToEnd: round2(cliRate / bareRate),
+    };
+
+    // ---------------- 2. the worker: start, and its first task for every letter
+    const rss: RssSample[] = [];
+    let phase = 'worker start';
+    const worker = new WorkerProcess({
+      address: server.address,
+      smtpUrl: sink.url,
+      ...(opts.workerVariant ? { script: ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'worker-variant.ts')], env: { BENCH_WORKER_TUNING: opts.workerVariant } } : {}),
+      readyTimeoutMs: 120_000,
+    });
+    cleanup.push(() => worker.stop());
+    const t0 = Date.now();
+    const sampler = setInterval(() => {
+      try {
+        if (worker.running) rss.push({ t: Date.now() - t0, phase, mb: worker.rssKb() / 1024 });
+      } catch {
+        // exited between the check and the read
+      }
+    }, 1000);
+    cleanup.push(() => clearInterval(sampler));
+    await worker.ready;
+    const readyMs = worker.readyAt - worker.startedAt;
+    await sleep(1500);
+    const idleMb = worker.rssKb() / 1024;
+    log(`worker ready in ${ms(readyMs)}, RSS ${round0(idleMb)} MB; waiting for its first task on ${opts.letters} letters`);
+    phase = 'first tasks';
+    const scheduled = (roundId: string) => client.workflow.count(`RoundId = "${roundId}" AND NextActionAt > "2000-01-01T00:00:00Z"`).then((c) => c.count);
+    const cpuBefore = { worker: cpuSeconds(worker.pid), server: cpuSeconds(server.pid) };
+    const drainStart = performance.now();
+    await waitFor('every letter to have run its first workflow task', async () => (await scheduled(mainRound.roundId)) >= opts.letters, 15 * 60_000, 1000);
+    const drainMs = performance.now() - drainStart;
+    phase = 'open, idle';
+    await sleep(5000);
+    const openMb = worker.rssKb() / 1024;
+    log(`  ${opts.letters} letters scheduled in ${ms(drainMs)}; RSS ${round0(openMb)} MB`);
+    results.worker = {
+      readyMs: round0(readyMs),
+      firstTasks: {
+        letters: opts.letters,
+        ms: round0(drainMs),
+        perSecond: round1(opts.letters / (drainMs / 1000)),
+        cpuSeconds: { worker: round1(cpuSeconds(worker.pid) - cpuBefore.worker), server: round1(cpuSeconds(server.pid) - cpuBefore.server) },
+      },
+    };
+
+    // ---------------- 3. the register
+    log('register: rounds status --json, bare visibility list, dashboard');
+    // Interleaved, five rounds of each: the dev server's list latency varies from run to run.
+    const statusRuns: number[] = [];
+    const bareRuns: number[] = [];
+    const dashRuns: number[] = [];
+    const dash = opts.dashboard ? await openDashboard(client, mainRound.roundId) : { unavailable: 'skipped (--no-dashboard)' };
+    cleanup.push(() => ('close' in dash ? dash.close() : undefined));
+    for (let i = 0; i < 5; i++) {
+      const r = await runRounds([...address, 'status', mainRound.roundId, '--json'], {}, 120_000);
+      if (r.code !== 0) throw new Error(`rounds status failed: ${r.stderr}`);
+      const rows = JSON.parse(r.stdout) as unknown[];
+      if (rows.length !== opts.letters) throw new Error(`rounds status listed ${rows.length} letters, expected ${opts.letters}`);
+      statusRuns.push(r.ms);
+      const b = await runProcess(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'bare.ts'), 'list', mainRound.roundId, '1'], { TEMPORAL_ADDRESS: server.address }, 120_000);
+      if (b.code !== 0) throw new Error(`bench/bare.ts list failed: ${b.stderr}`);
+      const listed = JSON.parse(b.stdout.trim().split('\n').pop()!) as { rows: number; times: number[] };
+      if (listed.rows !== opts.letters) throw new Error(`the bare list saw ${listed.rows} letters, expected ${opts.letters}`);
+      bareRuns.push(listed.times[0]);
+      if ('get' in dash) dashRuns.push(await dash.get());
+    }
+    const cliStartup = median(helpRuns.runs);
+    const dashboard = 'get' in dash ? { available: true, page: dash.page, medianMs: round0(median(dashRuns)), minMs: round0(Math.min(...dashRuns)), runs: dashRuns.map(round0), firstMs: round0(dash.firstMs) } : { available: false, reason: dash.unavailable };
+    results.register = {
+      letters: opts.letters,
+      roundsStatusJson: { medianMs: round0(median(statusRuns)), minMs: round0(Math.min(...statusRuns)), runs: statusRuns.map(round0), processStartupMs: round0(cliStartup) },
+      bareVisibilityList: { medianMs: round0(median(bareRuns)), minMs: round0(Math.min(...bareRuns)), runs: bareRuns.map(round0), note: 'bench/bare.ts list: client.workflow.list iterated to the end, timed inside its process' },
+      dashboard,
+      ratioCli: round2(median(statusRuns) / median(bareRuns)),
+      ratioCliWithoutStartup: round2((median(statusRuns) - cliStartup) / median(bareRuns)),
+    };
+
+    // ---------------- 4. chase punctuality: N chases due at one moment, with the big round open
+    phase = 'chase round';
+    log(`chases: ${opts.chases} letters whose chases are all due ${a} s after they start (then every ${g} s)`);
+    const chaseStart = await runRounds([...address, 'start', chaseRound.dir, '--sent-on', 'now', '--concurrency', String(opts.concurrency)], {}, 5 * 60_000);
+    if (chaseStart.code !== 0) throw new Error(`rounds start (chase round) failed: ${chaseStart.stderr}`);
+    // Every letter shares one sentAt (letterInputs takes 'now' once), so one status tells the due times.
+    const sample = await client.workflow.getHandle(api.workflowIdFor(chaseRound.roundId, chaseRound.letterIds[0])).query(api.status);
+    const dueAt = sample.steps.map((s) => Date.parse(s.dueAt));
+    const lastSample = await client.workflow.getHandle(api.workflowIdFor(chaseRound.roundId, chaseRound.letterIds[chaseRound.letterIds.length - 1])).query(api.status);
+    if (lastSample.steps[0].dueAt !== sample.steps[0].dueAt) throw new Error('the chase round letters do not share one due time');
+    const scheduledBeforeDue = await waitFor(
+      'the chase round to be scheduled',
+      async () => {
+        const n = await scheduled(chaseRound.roundId);
+        return n >= opts.chases || Date.now() > dueAt[0] - 1000 ? n : undefined;
+      },
+      (a + 5) * 1000,
+      500,
+    );
+    log(`  ${scheduledBeforeDue}/${opts.chases} letters waiting on their timers before the first chase is due (in ${ms(dueAt[0] - Date.now())})`);
+    // A receipt and a note on one letter, for the history length of a busier lifecycle.
+    const busy = client.workflow.getHandle(api.workflowIdFor(chaseRound.roundId, chaseRound.letterIds[0]));
+    const emailSteps = sample.steps.filter((s) => s.action !== 'close');
+    const expected = opts.chases * emailSteps.length;
+    const chaseMessages = () => arrivals.filter((x) => x.message.messageId && parseMessageId(x.message.messageId)?.roundId === chaseRound.roundId);
+    let busyDone = false;
+    let burst: { ms: number; cpuWorker: number; cpuServer: number } | undefined;
+    let cpuAtDue: { worker: number; server: number } | undefined;
+    const firstIds = (x: { message: SinkMessage }) => x.message.messageId!.includes('.step-0@');
+    await waitFor(
+      `${expected} emails of the chase round`,
+      async () => {
+        if (!cpuAtDue && Date.now() >= dueAt[0]) cpuAtDue = { worker: cpuSeconds(worker.pid), server: cpuSeconds(server.pid) };
+        if (cpuAtDue && !burst && chaseMessages().filter(firstIds).length >= opts.chases) {
+          burst = { ms: Date.now() - dueAt[0], cpuWorker: round1(cpuSeconds(worker.pid) - cpuAtDue.worker), cpuServer: round1(cpuSeconds(server.pid) - cpuAtDue.server) };
+        }
+        if (!busyDone && Date.now() > dueAt[0] + 5000) {
+          busyDone = true;
+          await busy.executeUpdate(api.recordReceipt, { args: [{ documents: ['problemProfile'], by: 'bench' }] });
+          await busy.executeUpdate(api.addNote, { args: [{ text: 'a note from the bench', by: 'bench' }] });
+        }
+        return chaseMessages().length >= expected;
+      },
+      (a + 3 * g + 120) * 1000,
+      100,
+    );
+    const closed = await waitFor(
+      'the chase round to close',
+      async () => {
+        const { count } = await client.workflow.count(`RoundId = "${chaseRound.roundId}" AND ExecutionStatus = "Completed"`);
+        return count >= opts.chases ? count : undefined;
+      },
+      (g + 120) * 1000,
+      1000,
+    );
+    const byStep = new Map<string, number[]>();
+    const seen = new Map<string, number>();
+    for (const x of chaseMessages()) {
+      const id = x.message.messageId!;
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+      const step = parseMessageId(id)!.step;
+      const index = Number(step.replace('step-', ''));
+      const list = byStep.get(step) ?? [];
+      list.push(x.at - dueAt[index]);
+      byStep.set(step, list);
+    }
+    const duplicates = [...seen.values()].filter((n) => n > 1).length;
+    const steps = emailSteps.map((s) => {
+      const delays = byStep.get(`step-${s.index}`) ?? [];
+      return {
+        step: s.index,
+        action: s.action,
+        emails: delays.length,
+        p50Ms: round0(percentile(delays, 50)),
+        p99Ms: round0(percentile(delays, 99)),
+        maxMs: round0(Math.max(...delays)),
+        minMs: round0(Math.min(...delays)),
+      };
+    });
+    results.chase = {
+      letters: opts.chases,
+      openLettersBesides: opts.letters,
+      scheduledBeforeDue,
+      dueAt: sample.steps.map((s) => s.dueAt),
+      steps,
+      expectedEmails: expected,
+      uniqueEmails: seen.size,
+      duplicateMessageIds: duplicates,
+      closed,
+      firstChaseBurst: burst ? { ms: burst.ms, cpuSecondsWorker: burst.cpuWorker, cpuSecondsServer: burst.cpuServer } : undefined,
+      note: 'delay = time the SMTP sink accepted the message minus the step\'s due time',
+    };
+    log(`  first chase p50 ${ms(steps[0].p50Ms)} p99 ${ms(steps[0].p99Ms)} max ${ms(steps[0].maxMs)}`);
+
+    // ---------------- 5. history length per letter
+    const histories = await Promise.all(chaseRound.letterIds.slice(1, 21).map((id) => client.workflow.getHandle(api.workflowIdFor(chaseRound.roundId, id)).fetchHistory()));
+    const lengths = histories.map((h) => h.events?.length ?? 0);
+    const busyLength = (await busy.fetchHistory()).events?.length ?? 0;
+    const openLength = (await client.workflow.getHandle(api.workflowIdFor(mainRound.roundId, mainRound.letterIds[0])).fetchHistory()).events?.length ?? 0;
+    const finalStatus = (await busy.result()) as LetterStatus;
+    results.history = {
+      fullLifecycleUnanswered: { letters: lengths.length, min: Math.min(...lengths), median: median(lengths), max: Math.max(...lengths), note: 'start, chase, chase, escalate, close (3 emails)' },
+      withReceiptAndNote: { events: busyLength, state: finalStatus.state },
+      openWaitingForFirstChase: { events: openLength },
+    };
+
+    // ---------------- 6. memory
+    phase = 'end';
+    await sleep(3000);
+    const endMb = worker.rssKb() / 1024;
+    const peak = (p?: string) => Math.max(...rss.filter((s) => !p || s.phase === p).map((s) => s.mb));
+    results.memory = {
+      process: opts.workerVariant ? 'bench/worker-variant.ts' : 'node bin/rounds.js worker',
+      idleAfterStartMb: round0(idleMb),
+      peakDuringFirstTasksMb: round0(peak('first tasks')),
+      openLettersMb: round0(openMb),
+      peakDuringChasesMb: round0(peak('chase round')),
+      atEndMb: round0(endMb),
+      peakMb: round0(peak()),
+      openLetters: opts.letters,
+      samples: rss.filter((_, i) => i % 5 === 0).map((s) => ({ t: round0(s.t / 1000), phase: s.phase, mb: round0(s.mb) })),
+    };
+
+    // ---------------- report
+    const start = results.start as { bare: { perSecond: number }; rounds: { endToEndPerSecond: number; startWindowPerSecond: number; overheadMs: number; checkMs: number; processStartupMs: number }; ratioWindow: number; ratioEndToEnd: number };
+    const reg = results.register as { roundsStatusJson: { medianMs: number }; bareVisibilityList: { medianMs: number }; ratioCli: number; ratioCliWithoutStartup: number };
+    const dashR = dashboard as { available: boolean; medianMs?: number; reason?: string };
+    const mem = results.memory as { idleAfterStartMb: number; openLettersMb: number; peakMb: number; atEndMb: number };
+    const targets = [
+      ['start rate: rounds start / bare (start window)', '>= 0.9', start.ratioWindow, start.ratioWindow >= 0.9],
+      ['start rate: rounds start / bare (end to end)', '>= 0.9', start.ratioEndToEnd, start.ratioEndToEnd >= 0.9],
+      ['register: rounds status --json', '< 1 s', ms(reg.roundsStatusJson.medianMs), reg.roundsStatusJson.medianMs < 1000],
+      ['register: rounds status / bare list', '<= 1.5', reg.ratioCli, reg.ratioCli <= 1.5],
+      ['register: dashboard page', '< 1 s', dashR.available ? ms(dashR.medianMs!) : 'not available', dashR.available ? dashR.medianMs! < 1000 : 'n/a'],
+      ['register: dashboard / bare list', '<= 1.5', dashR.available ? round2(dashR.medianMs! / reg.bareVisibilityList.medianMs) : 'not available', dashR.available ? dashR.medianMs! / reg.bareVisibilityList.medianMs <= 1.5 : 'n/a'],
+      ['chase punctuality p99 (first chase)', '< 5 s', ms(steps[0].p99Ms), steps[0].p99Ms < 5000],
+      ['worker RSS with open letters', '< 300 MB', `${round0(Math.max(mem.openLettersMb, mem.atEndMb))} MB`, Math.max(mem.openLettersMb, mem.atEndMb) < 300],
+    ] as const;
+    results.targets = targets.map(([name, target, value, ok]) => ({ name, target, value, ok }));
+    results.durationS = round0((Date.now() - started) / 1000);
+
+    const rows: (string | number)[][] = [
+      ['measure', 'value'],
+      [`start ${opts.letters}: bare client.workflow.start (c=${opts.concurrency})`, `${start.bare.perSecond}/s`],
+      [`start ${opts.letters}: rounds start, start window`, `${start.rounds.startWindowPerSecond}/s (${start.ratioWindow} of bare)`],
+      [`start ${opts.letters}: rounds start, end to end`, `${start.rounds.endToEndPerSecond}/s (${start.ratioEndToEnd} of bare)`],
+      ['  rounds start overhead (outside the start window)', ms(start.rounds.overheadMs)],
+      ['  of which: rounds check (process + folder)', ms(start.rounds.checkMs)],
+      ['  of which: process startup (rounds --help)', ms(start.rounds.processStartupMs)],
+      ['worker ready (bundling included)', ms(readyMs)],
+      [`worker first task of ${opts.letters} letters`, `${ms(drainMs)} (${round1(opts.letters / (drainMs / 1000))}/s)`],
+      ['  CPU s: worker, server', `${(results.worker as { firstTasks: { cpuSeconds: { worker: number; server: number } } }).firstTasks.cpuSeconds.worker}, ${(results.worker as { firstTasks: { cpuSeconds: { worker: number; server: number } } }).firstTasks.cpuSeconds.server}`],
+      [`register: rounds status --json (${opts.letters}), median of 5`, ms(reg.roundsStatusJson.medianMs)],
+      ['register: bare client.workflow.list, median of 5', ms(reg.bareVisibilityList.medianMs)],
+      ['register: dashboard /rounds/<id>', dashR.available ? ms(dashR.medianMs!) : `not available (${dashR.reason})`],
+      ...steps.map((s) => [`${s.action} step ${s.step}: ${s.emails} emails, delay p50 / p99 / max`, `${ms(s.p50Ms)} / ${ms(s.p99Ms)} / ${ms(s.maxMs)}`]),
+      ['first chase burst: all sent after / CPU s worker, server', burst ? `${ms(burst.ms)} / ${burst.cpuWorker}, ${burst.cpuServer}` : 'n/a'],
+      ['chase round: unique emails / expected / duplicates', `${seen.size} / ${expected} / ${duplicates}`],
+      ['history events: full lifecycle (median)', median(lengths)],
+      ['history events: with a receipt and a note', busyLength],
+      ['history events: open letter, waiting', openLength],
+      ['worker RSS: idle after start', `${round0(idleMb)} MB`],
+      [`worker RSS: ${opts.letters} letters open`, `${round0(openMb)} MB`],
+      ['worker RSS: peak / at end', `${round0(peak())} MB / ${round0(endMb)} MB`],
+      ['bench duration', `${results.durationS} s`],
+    ];
+    console.log('\n' + table(rows) + '\n');
+    console.log(table([['target', 'wanted', 'measured', 'ok'], ...targets.map(([n, t, v, ok]) => [n, t, String(v), String(ok)])]) + '\n');
+    fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+    fs.writeFileSync(opts.out, JSON.stringify(results, null, 2) + '\n');
+    log(`wrote ${path.relative(process.cwd(), opts.out)}`);
+  } finally {
+    for (const stop of cleanup.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log(`while stopping: ${(err as Error).message}`);
+      }
+    }
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The dashboard's register page for a round, if client/web/server.ts has a working startWebServer. */
+async function openDashboard(client: Client, roundId: string): Promise<{ unavailable: string } | { page: string; firstMs: number; get(): Promise<number>; close(): Promise<void> }> {
+  let web: Dashboard | undefined;
+  try {
+    const started = await startDashboard(client, [['bench', 'viewer']]);
+    if ('unavailable' in started) return started;
+    web = started;
+    const agent = new Agent(web.url);
+    await agent.signIn('bench', web.passwords.bench);
+    const page = `/rounds/${encodeURIComponent(roundId)}`;
+    const first = await agent.get(page);
+    if (first.status !== 200) throw new Error(`GET ${page} answered ${first.status}`);
+    const w = web;
+    return {
+      page,
+      firstMs: first.ms,
+      get: async () => {
+        const r = await agent.get(page);
+        if (r.status !== 200) throw new Error(`GET ${page} answered ${r.status}`);
+        return r.ms;
+      },
+      close: () => w.close(),
+    };
+  } catch (err) {
+    await web?.close().catch(() => undefined);
+    return { unavailable: (err as Error).message.split('\n')[0] };
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

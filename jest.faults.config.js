@@ -1,0 +1,15 @@
+// `npm run test:faults`: fault tests against real processes (a Temporal dev server, the worker
+// as its own process, an SMTP server) that kill, stop and restart them. Not part of `npm test`
+// (jest.config.js ignores test/faults/). Each file starts its own servers on free ports.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  // Two files at a time: the machine has two cores, and most of a fault test is waiting.
+  maxWorkers: 2,
+  testTimeout: 300_000,
+  // Print each test's figures (lost, duplicated, retries) as they come.
+  verbose: true,
+};

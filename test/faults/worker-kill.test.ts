@@ -1,0 +1,127 @@
+// kill -9 the worker (its own process, `node bin/rounds.js worker`) again and again while a
+// round of 200 letters sends its chases and escalations, restarting it each time. At the SMTP
+// server, counted by Message-ID: nothing is lost; a duplicate can only come from a worker
+// that died after the server accepted a message and before Temporal heard the activity
+// finish, and is then the same message with the same Message-ID (README, "what is
+// guaranteed"). Activities that were running in a killed worker are retried when their
+// start-to-close timeout (2 minutes, workflows/letter.ts) expires, so this test takes ~3 min.
+import type { Client, Connection } from '@temporalio/client';
+import { MailSink } from '../../worker/mail-sink';
+import { completedCount, connectTo, essence, expectedMessageIds, historyTrouble, Ledger, report, statusOf } from './support/harness';
+import { DevServer, generateRound, runRounds, sleep, tempDir, waitFor, WorkerProcess } from './support/processes';
+
+const LETTERS = 200;
+const MIN_KILLS = 5;
+
+let server: DevServer;
+let connection: Connection;
+let client: Client;
+let sink: MailSink;
+const ledger = new Ledger();
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  server = await DevServer.start();
+  ({ connection, client } = await connectTo(server.address));
+  sink = await new MailSink({ dir: tempDir('rounds-kill-outbox-') }).start();
+  ledger.attach(sink);
+});
+
+afterAll(async () => {
+  for (const w of workers) await w.kill9().catch(() => undefined);
+  await sink?.stop();
+  await connection?.close();
+  await server?.stop();
+});
+
+function startWorker(): WorkerProcess {
+  const w = new WorkerProcess({ address: server.address, smtpUrl: sink.url });
+  workers.push(w);
+  return w;
+}
+
+test(`kill -9 the worker at least ${MIN_KILLS} times while ${LETTERS} letters send: no email lost, duplicates only as the same message`, async () => {
+  const round = generateRound(tempDir('rounds-kill-'), 'kill', LETTERS, [
+    ['20 seconds', 'chase'],
+    ['24 seconds', 'chase'],
+    ['28 seconds', 'escalate'],
+    ['32 seconds', 'close'],
+  ]);
+  let worker = startWorker();
+  await worker.ready;
+  const started = await runRounds(['--address', server.address, 'start', round.dir, '--sent-on', 'now']);
+  expect(started.stderr).toBe('');
+  expect(started.code).toBe(0);
+  const dueAt = (await statusOf(client, round.roundId, round.letterIds[0])).steps.map((s) => Date.parse(s.dueAt));
+  const expected = expectedMessageIds(round, [0, 1, 2]);
+
+  // Kill it mid-send: once each new worker has started sending (after a kill, the letters it
+  // had cached wait out the sticky queue's 10 s timeout first), let it send a few more emails
+  // (or run a moment), then SIGKILL it; at least MIN_KILLS times, until the escalation is due.
+  await sleep(Math.max(0, dueAt[0] - Date.now()));
+  const sent = () => ledger.of(round.roundId).length;
+  const kills: { atS: number; sentBefore: number; sentInLastSecond: number; upMs: number }[] = [];
+  const killUntil = dueAt[2] + 2000;
+  const loopDeadline = Date.now() + 150_000;
+  const midSend = () => kills.filter((k) => k.sentInLastSecond > 0).length;
+  while ((midSend() < MIN_KILLS || Date.now() < killUntil) && Date.now() < loopDeadline && kills.length < 8 && sent() < expected.length) {
+    const before = sent();
+    const resumeBy = Date.now() + 20_000;
+    while (sent() === before && Date.now() < resumeBy) await sleep(20);
+    const mark = sent();
+    const wantMore = 2 + Math.floor(Math.random() * 25);
+    const upTo = Date.now() + 200 + Math.random() * 2500;
+    while (Date.now() < upTo && sent() - mark < wantMore) await sleep(10);
+    const now = Date.now();
+    const recent = ledger.of(round.roundId).filter((a) => a.at > now - 1000).length;
+    await worker.kill9();
+    kills.push({ atS: Math.round((now - dueAt[0]) / 100) / 10, sentBefore: sent(), sentInLastSecond: recent, upMs: now - worker.readyAt });
+    worker = startWorker();
+    await worker.ready;
+  }
+  expect(kills.length).toBeGreaterThanOrEqual(MIN_KILLS);
+  expect(midSend()).toBeGreaterThanOrEqual(MIN_KILLS);
+
+  // The last worker stays up. Everything must arrive and every letter close.
+  await waitFor('every expected email', () => expected.every((id) => ledger.byMessageId(round.roundId).has(id)), 200_000, 500);
+  await waitFor('every letter to close', async () => (await completedCount(client, round.roundId)) >= LETTERS, 60_000, 1000);
+  expect(worker.running).toBe(true);
+
+  const { lost, duplicated, unexpected, delivered } = ledger.account(round.roundId, expected);
+  const copies = [...duplicated.values()].reduce((n, list) => n + list.length - 1, 0);
+  // A duplicate must be the same message: same Message-ID (by construction here) and the same
+  // headers and body that a receiver or mail client would compare.
+  const sameMessage = await Promise.all([...duplicated.values()].map(async (list) => new Set(await Promise.all(list.map((a) => essence(a.message.raw)))).size === 1));
+
+  const troubles = await Promise.all(round.letterIds.map((id) => historyTrouble(client, round.roundId, id)));
+  const finals = await Promise.all(round.letterIds.map((id) => statusOf(client, round.roundId, id)));
+  report(`worker killed ${kills.length} times while ${LETTERS} letters sent ${expected.length} emails`, {
+    kills: kills.map((k) => `+${k.atS}s after first due (up ${k.upMs} ms, ${k.sentInLastSecond} sent in the last second, ${k.sentBefore} so far)`).join('; '),
+    killedMidSend: midSend(),
+    expected: expected.length,
+    delivered,
+    lost: lost.length,
+    duplicatedMessageIds: duplicated.size,
+    extraCopies: copies,
+    duplicatesIdentical: sameMessage.every(Boolean),
+    lastEmailAfterFirstDueS: Math.round((Math.max(...ledger.of(round.roundId).map((a) => a.at)) - dueAt[0]) / 1000),
+    workflowTaskTimeouts: troubles.reduce((n, t) => n + t.taskTimedOut, 0),
+    workflowTaskFailures: troubles.reduce((n, t) => n + t.taskFailed.length, 0),
+    smtpServerErrors: ledger.serverErrors.length,
+  });
+
+  expect(lost).toEqual([]);
+  expect(unexpected).toEqual([]);
+  // Duplicates: the README allows them only as the very same message. In practice they do
+  // happen here (a kill between SMTP acceptance and the activity's completion), so the
+  // assertion is on their nature, and the count is printed above.
+  expect(sameMessage.every(Boolean)).toBe(true);
+  for (const [id, list] of duplicated) expect(list.every((a) => a.message.messageId === id)).toBe(true);
+  // Kills time tasks out, but nothing may fail (a failure here would be non-determinism on replay).
+  expect(troubles.flatMap((t) => t.taskFailed)).toEqual([]);
+  // Each letter went through its whole policy and recorded each email once.
+  for (const s of finals) {
+    expect(s.state).toBe('unanswered');
+    expect(s.emails.map((e) => e.messageId)).toEqual(expectedMessageIds({ ...round, letterIds: [s.letterId] }, [0, 1, 2]));
+  }
+});
