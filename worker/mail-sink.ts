@@ -57,6 +57,14 @@ export class MailSink extends EventEmitter {
         });
       },
     });
+    this.listenForErrors();
+  }
+
+  // A client that drops the connection mid-message (a worker killed while sending) makes the
+  // SMTP server emit 'error'; unhandled, that would take down the process hosting the sink
+  // (under `npm start`, the whole service). The message was not accepted, so the sender retries.
+  private listenForErrors(): void {
+    this.server.on('error', (err: Error) => this.emit('connectionError', err));
   }
 
   get url(): string {
