@@ -6,26 +6,19 @@ import type { LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
 import type { MailSink } from '../worker/mail-sink';
 import { startDashboard, WebAgent, type Dashboard } from './support/browser';
-import { letterInput, letterWorker, mailSink, timeSkippingEnv } from './support/temporal';
+import { letterInput, openLetterWorld } from './support/temporal';
 
 let env: TestWorkflowEnvironment;
 let sink: MailSink;
 let dashboard: Dashboard;
-let stopWorker: () => Promise<void>;
+let closeWorld: () => Promise<void>;
 let sam: WebAgent;
 const input = letterInput({ letterId: 'london' });
 const workflowId = api.workflowIdFor(input.roundId, input.letterId);
 const letterPath = `/letters/${input.roundId}/${input.letterId}`;
 
 beforeAll(async () => {
-  [env, sink] = await Promise.all([timeSkippingEnv(), mailSink()]);
-  const { worker, close } = await letterWorker(env, sink);
-  const running = worker.run();
-  stopWorker = async () => {
-    worker.shutdown();
-    await running;
-    close();
-  };
+  ({ env, sink, close: closeWorld } = await openLetterWorld());
   await env.client.workflow.start(api.WORKFLOW_TYPE, { taskQueue: api.TASK_QUEUE, workflowId, args: [input] });
   dashboard = await startDashboard(env.client, { users: [['sam', 'staff']] });
   sam = new WebAgent(dashboard.url);
@@ -34,9 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dashboard?.close();
-  await stopWorker?.();
-  await sink?.stop();
-  await env?.teardown();
+  await closeWorld?.();
 });
 
 const status = (): Promise<LetterStatus> => env.client.workflow.getHandle(workflowId).query(api.status);

@@ -15,7 +15,7 @@ import type { LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
 import type { MailSink } from '../worker/mail-sink';
 import { devServerEnv, eventually, startDashboard, tempDir, WebAgent, type Dashboard } from './support/browser';
-import { letterWorker, mailSink, timeSkippingEnv } from './support/temporal';
+import { letterWorker, mailSink, openLetterWorld } from './support/temporal';
 
 const EXAMPLE = path.resolve(__dirname, '..', 'examples', 'vru-2020');
 const LETTERS = ['avon-and-somerset', 'kent', 'london', 'nottinghamshire', 'west-midlands'];
@@ -23,7 +23,7 @@ const LETTERS = ['avon-and-somerset', 'kent', 'london', 'nottinghamshire', 'west
 let env: TestWorkflowEnvironment;
 let sink: MailSink;
 let dashboard: Dashboard;
-let stopWorker: () => Promise<void>;
+let closeWorld: () => Promise<void>;
 let roundsDir: string;
 let lea: WebAgent;
 
@@ -40,14 +40,7 @@ function copyExample(name: string, edit: (dir: string) => void = () => undefined
 }
 
 beforeAll(async () => {
-  [env, sink] = await Promise.all([timeSkippingEnv(), mailSink()]);
-  const { worker, close } = await letterWorker(env, sink);
-  const running = worker.run();
-  stopWorker = async () => {
-    worker.shutdown();
-    await running;
-    close();
-  };
+  ({ env, sink, close: closeWorld } = await openLetterWorld());
   roundsDir = tempDir('rounds-dir-');
   copyExample('vru-2020');
   copyExample('vru-2020-send');
@@ -77,9 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dashboard?.close();
-  await stopWorker?.();
-  await sink?.stop();
-  await env?.teardown();
+  await closeWorld?.();
 });
 
 async function signedIn(name: string): Promise<WebAgent> {

@@ -92,28 +92,36 @@ export interface LetterWorld {
   sink: MailSink;
 }
 
+/** A time-skipping server, an SMTP server and a running worker; close() stops them in that order's reverse. */
+export async function openLetterWorld(makeSink: () => Promise<MailSink> = mailSink): Promise<LetterWorld & { close(): Promise<void> }> {
+  const [env, sink] = await Promise.all([timeSkippingEnv(), makeSink()]);
+  const { worker, close } = await letterWorker(env, sink);
+  const running = worker.run();
+  return {
+    env,
+    sink,
+    close: async () => {
+      worker.shutdown();
+      await running;
+      close();
+      await sink.stop();
+      await env.teardown();
+    },
+  };
+}
+
 /**
  * One time-skipping server, one SMTP server and one running worker for a whole test file
  * (registered with beforeAll/afterAll). The returned object is filled in before the tests run.
  */
 export function withLetterWorker(makeSink: () => Promise<MailSink> = mailSink): LetterWorld {
   const world = {} as LetterWorld;
-  let stop: (() => Promise<void>) | undefined;
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    world.env = await timeSkippingEnv();
-    world.sink = await makeSink();
-    const { worker, close } = await letterWorker(world.env, world.sink);
-    const running = worker.run();
-    stop = async () => {
-      worker.shutdown();
-      await running;
-      close();
-    };
+    ({ env: world.env, sink: world.sink, close } = await openLetterWorld(makeSink));
   });
   afterAll(async () => {
-    await stop?.();
-    await world.sink?.stop();
-    await world.env?.teardown();
+    await close?.();
   });
   return world;
 }
