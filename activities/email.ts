@@ -4,6 +4,9 @@ import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { assertSafeMessage, HeaderInjectionError, type EmailMessage } from '../domain/email';
 
+/** Well inside the workflow's 20 s heartbeat timeout; the SDK throttles what it sends anyway. */
+const HEARTBEAT_EVERY_MS = 5_000;
+
 export interface EmailConfig {
   /** smtp://user:pass@host:port or smtps://... */
   smtpUrl: string;
@@ -33,12 +36,17 @@ export function createEmailActivities(config: EmailConfig) {
     } catch (err) {
       throw ApplicationFailure.nonRetryable((err as Error).message, (err as Error).name);
     }
-    let workflowId: string | undefined;
+    let context: Context | undefined;
     try {
-      workflowId = Context.current().info.workflowExecution?.workflowId;
+      context = Context.current();
     } catch {
-      // called outside an activity (e.g. a script): no workflow to name
+      // called outside an activity (e.g. a script): no workflow to name, nobody to heartbeat to
     }
+    const workflowId = context?.info.workflowExecution?.workflowId;
+    // Heartbeats tell Temporal this attempt is alive (the workflow sets a 20 s heartbeat
+    // timeout): if the worker dies mid-send, the email is retried after 20 s, not 2 minutes.
+    context?.heartbeat();
+    const beating = context ? setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS) : undefined;
     try {
       const info = await transport.sendMail({
         from: { name: message.from.name, address: message.from.email },
@@ -65,6 +73,8 @@ export function createEmailActivities(config: EmailConfig) {
         throw ApplicationFailure.nonRetryable(`SMTP server refused ${message.messageId}: ${e.message}`, 'SmtpPermanentError');
       }
       throw err; // connection refused, timeouts, 4xx: retried by Temporal
+    } finally {
+      clearInterval(beating);
     }
   }
 

@@ -2,12 +2,13 @@
 // timed from inside (so process startup is not counted against them). Prints one JSON line.
 //   node -r tsx/cjs bench/bare.ts start <roundDir> <concurrency> <taskQueue>
 //     client.workflow.start for every letter of the round: the same requests startLetters
-//     sends (input, id reuse policy, search attributes), to <taskQueue>.
+//     sends (input, id reuse policy, search attributes, memo), to <taskQueue>.
 //   node -r tsx/cjs bench/bare.ts list <roundId> <runs>
 //     client.workflow.list of the round's letters (the visibility query rounds status uses),
 //     iterated to the end, <runs> times.
 // TEMPORAL_ADDRESS says where the server is.
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { letterMemo } from '../client/letter-memo';
 import { letterInputs } from '../client/letters';
 import { queries } from '../client/queries';
 import { loadRoundFolder } from '../client/round-folder';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
                 { key: api.LetterState, value: 'awaiting' },
                 { key: api.Outstanding, value: input.documents },
               ],
+              memo: letterMemo(input),
             });
             started++;
           } catch (err) {

@@ -5,8 +5,8 @@
 //   TEMPORAL_ADDRESS=127.0.0.1:7233 SMTP_URL=smtp://127.0.0.1:2525 node -r tsx/cjs bench/worker-variant.ts
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { connectWorker, temporalSettings } from '../worker/connection';
-import { createLetterWorker, type LetterWorkerOptions } from '../worker/worker';
+import { temporalSettings } from '../worker/connection';
+import { connectWorker, createLetterWorker, type LetterWorkerOptions } from '../worker/worker';
 import { TASK_QUEUE } from '../workflows/letter-api';
 
 async function main(): Promise<void> {
@@ -35,8 +35,6 @@ async function main(): Promise<void> {
       namespace: settings.namespace,
       email: { smtpUrl },
       tuning: raw as LetterWorkerOptions['tuning'],
-      // A bundle built beforehand (bench/run.ts can build one): no webpack in this process.
-      workflowBundle: process.env.BENCH_WORKER_BUNDLE ? { codePath: process.env.BENCH_WORKER_BUNDLE } : undefined,
     }));
   }
   console.log(`worker: task queue ${TASK_QUEUE} on ${settings.address} (bench variant ${JSON.stringify(raw)})`);

@@ -49,7 +49,9 @@ export async function demo(dir: string, print: (s: string) => void): Promise<voi
   const plan = loadRoundFolder(dir);
   if (hasErrors(plan)) throw new UserError(`${dir}: the round has errors:\n${plan.issues.filter((i) => i.level === 'error').map(formatIssue).join('\n')}`);
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    // Core's own logs too: the time-skipping server does not advertise a capability the dev
+    // server has, and core would warn about it once on every run.
+    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
   } catch {
     // already installed
   }

@@ -12,6 +12,7 @@ import type { RoundPlan } from '../domain/round';
 import type { LetterInput, LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
 import { UserError } from './errors';
+import { letterMemo } from './letter-memo';
 
 export interface StartOptions {
   delivery: 'send' | 'record-sent';
@@ -61,7 +62,7 @@ export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery
   });
 }
 
-/** Starts one workflow per letter. Idempotent: a letter whose workflow exists (open or closed) is not started again. */
+/** Starts one workflow per letter, with its register memo (client/letter-memo.ts). Idempotent: a letter whose workflow exists (open or closed) is not started again. */
 export async function startLetters(client: Client, inputs: LetterInput[], opts: Pick<StartOptions, 'concurrency' | 'onProgress'> = {}): Promise<StartResult> {
   const result: StartResult = { started: [], alreadyStarted: [] };
   let next = 0;
@@ -81,6 +82,8 @@ export async function startLetters(client: Client, inputs: LetterInput[], opts: 
             { key: api.LetterState, value: 'awaiting' },
             { key: api.Outstanding, value: input.documents },
           ],
+          // What the register shows that never changes (recipient, requested documents): listings carry it.
+          memo: letterMemo(input),
         });
         result.started.push(workflowId);
       } catch (err) {

@@ -1,10 +1,12 @@
 // The questions people ask of a round, each a named visibility query over the letter
 // workflow's search attributes (after Alaveteli's overdue_query.rb and friends). The CLI and
-// the dashboard both use these; none of them runs a query per letter.
+// the dashboard both use these; none of them runs a query per letter. A listed letter's
+// recipient and requested documents come from its memo (client/letter-memo.ts).
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { DocumentKey } from '../domain/documents';
 import { isLetterState, type LetterState as State } from '../domain/states';
 import { LetterState, NextActionAt, Outstanding, RoundId, WORKFLOW_TYPE } from '../workflows/letter-api';
+import { readLetterMemo, type RegisterMemo } from './letter-memo';
 
 export interface LetterRow {
   workflowId: string;
@@ -16,6 +18,11 @@ export interface LetterRow {
   nextActionAt: string | null;
   outstanding: DocumentKey[];
   startTime: string;
+  /** From the memo: absent for letters started without one (then only their status query has these). */
+  recipient?: RegisterMemo['recipient'];
+  letterDate?: string;
+  /** The documents the letter asks for (`outstanding` says which of them are still awaited). */
+  requested?: DocumentKey[];
 }
 
 const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -39,6 +46,7 @@ export function toRow(info: WorkflowExecutionInfo): LetterRow {
   const roundId = sa.get(RoundId) ?? info.workflowId.split('/')[0];
   const state = sa.get(LetterState);
   const next = sa.get(NextActionAt);
+  const memo = readLetterMemo(info.memo);
   return {
     workflowId: info.workflowId,
     roundId,
@@ -48,6 +56,7 @@ export function toRow(info: WorkflowExecutionInfo): LetterRow {
     nextActionAt: next && info.status.name === 'RUNNING' ? new Date(next).toISOString() : null,
     outstanding: (sa.get(Outstanding) ?? []) as DocumentKey[],
     startTime: info.startTime.toISOString(),
+    ...(memo ? { recipient: memo.recipient, letterDate: memo.letterDate, requested: memo.documents } : {}),
   };
 }
 

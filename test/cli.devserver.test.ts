@@ -2,6 +2,7 @@
 // time-skipping server has no visibility, and `status` is a visibility query).
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import type { LetterRow } from '../client/queries';
 import type { MailSink } from '../worker/mail-sink';
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { devServerOptions } from '../worker/temporal-binaries';
@@ -50,13 +51,19 @@ test('start, status from visibility, receive, show; a second start starts nothin
   expect(r.stdout).toBe('round small: started 0 letters; 3 already started, left as they are\n');
 
   const status = await eventually(
-    () => rounds([...a, 'status', 'small', '--json']).then((x) => JSON.parse(x.stdout) as { letterId: string; state: string; outstanding: string[]; nextActionAt: string | null }[]),
+    () => rounds([...a, 'status', 'small', '--json']).then((x) => JSON.parse(x.stdout) as LetterRow[]),
     (rows) => rows.length === 3 && rows.every((x) => x.nextActionAt !== null),
   );
   expect(status.map((x) => [x.letterId, x.state, x.outstanding])).toEqual([
     ['alpha', 'awaiting', ['problemProfile', 'responseStrategy']],
     ['beta', 'awaiting', ['deliveryUpdate']],
     ['gamma', 'awaiting', ['problemProfile', 'responseStrategy']],
+  ]);
+  // The memo `start` gave each workflow comes back in the listing: recipients without a query per letter.
+  expect(status.map((x) => [x.letterId, x.recipient, x.letterDate, x.requested])).toEqual([
+    ['alpha', { name: 'Alex Alpha', role: 'Commissioner', organisation: 'Alpha Office' }, '2020-10-13', ['problemProfile', 'responseStrategy']],
+    ['beta', { name: 'Bo Beta', role: 'Commissioner', organisation: 'Beta Office' }, '2020-10-13', ['deliveryUpdate']],
+    ['gamma', { name: 'Gee Gamma' }, '2020-10-13', ['problemProfile', 'responseStrategy']],
   ]);
 
   r = await rounds([...a, 'receive', 'small/alpha', '--doc', 'problemProfile', '--on', '2020-10-20', '--by', 'Staff A']);
@@ -96,10 +103,12 @@ test('start, status from visibility, receive, show; a second start starts nothin
     ],
   });
   const overdue = await eventually(
-    () => rounds([...a, 'status', 'small', '--overdue', '--json']).then((x) => JSON.parse(x.stdout) as { workflowId: string }[]),
+    () => rounds([...a, 'status', 'small', '--overdue', '--json']).then((x) => JSON.parse(x.stdout) as LetterRow[]),
     (rows) => rows.length > 0,
   );
   expect(overdue.map((x) => x.workflowId)).toEqual(['small/overdue-one']);
+  // Started without a memo (as letters were before it existed): the row has no recipient.
+  expect(overdue[0].recipient).toBeUndefined();
   r = await rounds([...a, 'status', 'small']);
   expect(r.stdout.split('\n')[2]).toMatch(/^small\/overdue-one\s+chased\s+responseStrategy\s+\S+ \S+\s+OVERDUE$/);
 

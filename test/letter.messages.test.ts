@@ -101,6 +101,42 @@ describe('the signal form', () => {
   });
 });
 
+describe('payloads that are not JSON (raw gRPC; the temporal CLI refuses them)', () => {
+  const notJson = { payloads: [{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{documents: oops') }] };
+
+  test('a signal is recorded as rejected, and the letter keeps answering and applying receipts', async () => {
+    const handle = await startLetter(world.env);
+    await world.env.client.workflowService.signalWorkflowExecution({
+      namespace: world.env.namespace ?? 'default',
+      workflowExecution: { workflowId: handle.workflowId },
+      signalName: api.documentsReceived.name,
+      identity: 'letter.messages test',
+      input: notJson,
+    });
+    await handle.signal(api.documentsReceived, { documents: ['problemProfile'] });
+    const s = await handle.query(api.status);
+    expect(s.timeline.filter((t) => t.kind === 'rejected').map((t) => t.message)).toEqual([
+      expect.stringMatching(/^documentsReceived rejected: the payload is not JSON \(.*JSON.*\)$/),
+    ]);
+    expect(s.documents.problemProfile?.receivedOn).toBeDefined();
+    await handle.terminate();
+  });
+
+  test('an update is refused with the reason, and nothing changes', async () => {
+    const handle = await startLetter(world.env);
+    const before = await handle.query(api.status);
+    const response = await world.env.client.workflowService.updateWorkflowExecution({
+      namespace: world.env.namespace ?? 'default',
+      workflowExecution: { workflowId: handle.workflowId },
+      request: { meta: { updateId: 'not-json', identity: 'letter.messages test' }, input: { name: api.recordReceipt.name, args: notJson } },
+      waitPolicy: { lifecycleStage: 3 }, // completed
+    });
+    expect(response.outcome?.failure?.message).toMatch(/^the payload is not JSON \(/);
+    expect(await handle.query(api.status)).toEqual(before);
+    await handle.terminate();
+  });
+});
+
 describe('the schedule moves', () => {
   test('pause stops the clock; resume moves the remaining steps by the time paused', async () => {
     const handle = await startLetter(world.env);

@@ -392,6 +392,9 @@ test('after a start the register shows the flash once (on a dev server, which li
       return page.status === 200 && (page.text.match(/<tr data-letter=/g) ?? []).length === 5 ? page : undefined;
     });
     expect(listed.text).not.toContain('Started 5 letters');
+    // The letters were started with their memo: the register's recipients come from the listing.
+    expect(listed.text).toContain('Sophie Linden<br><span class="muted">Deputy Mayor for Policing and Crime in London</span>');
+    expect(listed.text).toContain('<td data-label="Organisation">The Mayor&#39;s Office for Policing and Crime</td>');
   } finally {
     await board.close();
     worker.shutdown();

@@ -3,6 +3,7 @@
 // with nothing changed, read a chase in the outbox, export the register, sign out.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { letterMemo } from '../client/letter-memo';
 import { todayIn } from '../client/web/format';
 import { formatLongDate } from '../domain/email';
 import type { Policy } from '../domain/policy';
@@ -58,6 +59,8 @@ beforeAll(async () => {
     documents: ['problemProfile', 'responseStrategy'],
     recipient: { ...letterInput().recipient, name: 'David Jamieson', role: 'West Midlands Police and Crime Commissioner', organisation: 'West Midlands Police and Crime Commissioner', email: 'pcc@west-midlands.example.org', salutation: 'Dear David,' },
   });
+  // Kent is started as `rounds start` starts letters, with its register memo; the other two
+  // without one, as letters started before the memo existed (their register rows need a status query).
   for (const [key, input] of Object.entries(letters)) {
     await env.client.workflow.start(api.WORKFLOW_TYPE, {
       taskQueue: key === 'overdue' ? OVERDUE_QUEUE : api.TASK_QUEUE,
@@ -68,6 +71,7 @@ beforeAll(async () => {
         { key: api.LetterState, value: 'awaiting' },
         { key: api.Outstanding, value: input.documents },
       ],
+      ...(key === 'chased' ? { memo: letterMemo(input) } : {}),
     });
   }
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
@@ -107,7 +111,8 @@ test('staff sign in, find the overdue letter first, record a receipt, see a reje
   await page.getByRole('link', { name: roundId, exact: true }).click();
 
   // The register: the West Midlands letter's chase could not be sent, so it is overdue and comes
-  // first, although it sorts last by name; recipients come from the status query of this page's rows.
+  // first, although it sorts last by name; its recipient and next action come from its status
+  // query (it has no memo), Kent's recipient from its memo in the listing.
   const order = () => registerRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-letter')).join());
   await eventually(async () => {
     await page.reload();
@@ -117,6 +122,10 @@ test('staff sign in, find the overdue letter first, record a receipt, see a reje
   await see(first).toContainText('David Jamieson');
   await see(first).toContainText('West Midlands Police and Crime Commissioner');
   await see(first).toContainText('Send a reminder');
+  const kent = page.locator('#register tr[data-letter="kent"]');
+  await see(kent).toContainText('Matthew Scott');
+  await see(kent.locator('td[data-label="Organisation"]')).toHaveText('Kent Police and Crime Commissioner');
+  await see(kent.locator('td[data-label="Documents"]')).toContainText('Response Strategy: outstanding');
   expect(await registerRows().nth(0).locator('.badge.overdue').count()).toBe(1);
   expect(await page.locator('#register .badge.overdue').count()).toBe(1);
   await screenshot(page, 'web-register');

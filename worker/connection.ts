@@ -1,9 +1,10 @@
 // Connection settings follow Temporal's conventions (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 // TEMPORAL_API_KEY, TLS, profiles in temporal.toml) through @temporalio/envconfig, so the same
-// code runs against the local dev server and a production cluster.
+// code runs against the local dev server and a production cluster. The worker's own (native)
+// connection is in worker.ts: the CLI loads this file for every command, and the worker SDK
+// is the slowest thing to load.
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection } from '@temporalio/worker';
 
 export class TemporalUnreachableError extends Error {}
 
@@ -23,7 +24,7 @@ export function temporalSettings(overrides: { address?: string; namespace?: stri
   };
 }
 
-function unreachable(settings: TemporalSettings, err: unknown): TemporalUnreachableError {
+export function unreachable(settings: TemporalSettings, err: unknown): TemporalUnreachableError {
   return new TemporalUnreachableError(
     `cannot reach Temporal at ${settings.address} (namespace ${settings.namespace}): ${(err as Error).message}. ` +
       'Start it with `npm start`, or set TEMPORAL_ADDRESS.',
@@ -37,14 +38,6 @@ export async function connectClient(settings: TemporalSettings): Promise<Connect
   try {
     const connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: '5s' } as never);
     return new Client({ connection, namespace: settings.namespace }) as ConnectedClient;
-  } catch (err) {
-    throw unreachable(settings, err);
-  }
-}
-
-export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
-  try {
-    return await NativeConnection.connect(settings.connectionOptions);
   } catch (err) {
     throw unreachable(settings, err);
   }

@@ -1,6 +1,8 @@
 // The worker: runs letter workflows and their activities on the 'request-rounds' task queue.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type EmailConfig } from '../activities';
+import { buildWorkflowBundle, PAYLOAD_CONVERTER_PATH } from './bundle';
+import { unreachable, type TemporalSettings } from './connection';
 import { TASK_QUEUE } from '../workflows/letter-api';
 
 export interface LetterWorkerOptions {
@@ -8,7 +10,7 @@ export interface LetterWorkerOptions {
   namespace: string;
   email: EmailConfig;
   taskQueue?: string;
-  /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled at start. */
+  /** A bundle built with BUNDLE_OPTIONS (tests build it once); otherwise built at start, in a child process. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Partial<
     Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'nonStickyToStickyPollRatio'>
@@ -36,31 +38,26 @@ export const DEFAULT_TUNING = {
   maxConcurrentActivityTaskExecutions: 20,
 } satisfies LetterWorkerOptions['tuning'];
 
-/**
- * Pure modules the workflow imports, loaded once and shared by every workflow in the worker's
- * reusable V8 context instead of evaluated again for each one (the SDK's
- * `bundlerOptions.preloadModules`). They keep no per-letter state: the calendar's tables are
- * filled once at load, and luxon's caches are pure functions of their keys. Cuts the worker's
- * CPU for a letter's first task by a quarter (the calendar module's set-up and luxon's cold
- * Intl caches ran for every letter): 3,000 new letters went from 112 to 135 a second, and the
- * worker's RSS afterwards from 667 to 535 MB.
- * Must not include workflows/ (it calls proxyActivities). test/faults/preloaded-bundle.test.ts
- * replays the recorded histories against a bundle built this way.
- */
-export const PRELOAD_MODULES = ['luxon', require.resolve('../domain/letter'), require.resolve('../domain/email')];
-
 export async function createLetterWorker(opts: LetterWorkerOptions): Promise<{ worker: Worker; close: () => void }> {
+  const workflowBundle = opts.workflowBundle ?? (await buildWorkflowBundle());
   const { activities, close } = createActivities(opts.email);
   const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     activities,
-    ...(opts.workflowBundle
-      ? { workflowBundle: opts.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows'), bundlerOptions: { preloadModules: PRELOAD_MODULES } }),
+    workflowBundle,
+    dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH },
     ...DEFAULT_TUNING,
     ...opts.tuning,
   });
   return { worker, close };
+}
+
+export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(settings.connectionOptions);
+  } catch (err) {
+    throw unreachable(settings, err);
+  }
 }

@@ -10,17 +10,22 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { renderFollowUp, renderLetterEmail, type EmailMessage } from '../domain/email';
 import { Letter } from '../domain/letter';
 import type { ScheduledStep } from '../domain/schedule';
 import type { EmailRecord, LetterInput, LetterStatus } from '../domain/types';
 import * as api from './letter-api';
+import { isUndecodable } from './payload-converter';
 
 const { sendEmail } = proxyActivities<Activities>({
   // Short enough that a hung SMTP conversation is retried, long enough for a slow server;
   // the activity's own socket timeouts are shorter, so a timed-out attempt is really dead.
   startToCloseTimeout: '2 minutes',
+  // The activity heartbeats every few seconds while it talks SMTP, so an email whose worker
+  // died is retried after 20 s instead of waiting out the 2 minutes.
+  heartbeatTimeout: '20 seconds',
   retry: {
     initialInterval: '5 seconds',
     backoffCoefficient: 2,
@@ -53,24 +58,40 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
   setHandler(api.status, () => l.status());
   setHandler(api.documentsReceived, (p) => {
     try {
+      refuseUndecodable(p);
       l.recordReceipt(p, now());
     } catch (err) {
       l.rejected(now(), 'documentsReceived', (err as Error).message);
     }
     publish();
   });
-  const update = <P>(apply: (p: P, at: string) => LetterStatus) => (p: P) => {
-    const result = apply(p, now());
-    publish();
-    return result;
-  };
-  setHandler(api.recordReceipt, update((p, at) => l.recordReceipt(p, at)), { validator: (p) => l.validateReceipt(p, now()) });
-  setHandler(api.recordDecline, update((p, at) => l.recordDecline(p, at)), { validator: (p) => l.validateDecline(p, now()) });
-  setHandler(api.extendDeadline, update((p, at) => l.extendDeadline(p, at)), { validator: (p) => l.validateExtend(p, now()) });
-  setHandler(api.pause, update((p, at) => l.pause(p, at)), { validator: (p) => l.validatePause(p) });
-  setHandler(api.resume, update((p, at) => l.resume(p, at)), { validator: (p) => l.validateResume(p) });
-  setHandler(api.withdraw, update((p, at) => l.withdraw(p, at)), { validator: (p) => l.validateWithdraw(p) });
-  setHandler(api.addNote, update((p, at) => l.addNote(p, at)), { validator: (p) => l.validateNote(p) });
+  // Every update: validated first (a refusal leaves no trace in the history), then applied.
+  const onUpdate = <P>(
+    definition: UpdateDefinition<LetterStatus, [P]>,
+    apply: (p: P, at: string) => LetterStatus,
+    validate: (p: P) => void,
+  ): void =>
+    setHandler(
+      definition,
+      (p) => {
+        const result = apply(p, now());
+        publish();
+        return result;
+      },
+      {
+        validator: (p) => {
+          refuseUndecodable(p);
+          validate(p);
+        },
+      },
+    );
+  onUpdate(api.recordReceipt, (p, at) => l.recordReceipt(p, at), (p) => l.validateReceipt(p, now()));
+  onUpdate(api.recordDecline, (p, at) => l.recordDecline(p, at), (p) => l.validateDecline(p, now()));
+  onUpdate(api.extendDeadline, (p, at) => l.extendDeadline(p, at), (p) => l.validateExtend(p, now()));
+  onUpdate(api.pause, (p, at) => l.pause(p, at), (p) => l.validatePause(p));
+  onUpdate(api.resume, (p, at) => l.resume(p, at), (p) => l.validateResume(p));
+  onUpdate(api.withdraw, (p, at) => l.withdraw(p, at), (p) => l.validateWithdraw(p));
+  onUpdate(api.addNote, (p, at) => l.addNote(p, at), (p) => l.validateNote(p));
 
   if (input.delivery === 'send') {
     const message = renderLetterEmail(input);
@@ -100,6 +121,11 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
   // Let any update that is still running finish before the workflow completes.
   await condition(allHandlersFinished);
   return l.status();
+}
+
+/** A payload the worker could not decode (workflows/payload-converter.ts) is refused like a wrong-shaped one. */
+function refuseUndecodable(p: unknown): void {
+  if (isUndecodable(p)) throw new Error(p.undecodablePayload);
 }
 
 async function fire(l: Letter, step: ScheduledStep): Promise<void> {

@@ -1,7 +1,9 @@
 // The staff dashboard: server-rendered HTML over Fastify. It reads letters through the named
-// visibility queries (client/queries.ts) and each letter's status query, and changes them
-// only through the workflow's updates (updateLetter), so a rejected request changes nothing
-// and the person sees the workflow's own message.
+// visibility queries (client/queries.ts), whose rows carry each letter's recipient and
+// requested documents in its memo (client/letter-memo.ts); a letter's own page, the CSV export
+// and register rows of letters started without a memo use the letter's status query. It
+// changes letters only through the workflow's updates (updateLetter), so a rejected request
+// changes nothing and the person sees the workflow's own message.
 //
 // Routes (all but /login and /static/ need a signed-in user):
 //   GET  /                                 rounds: counts by state, progress
@@ -305,9 +307,11 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     const pages = Math.max(1, Math.ceil(matching.length / pageSize));
     const pageNo = Math.min(pages, Math.max(1, Number.parseInt(str(q.page), 10) || 1));
     const pageRows = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize);
-    // Only this page's letters are asked for their status.
-    const statuses = await letterStatuses(client, pageRows);
+    // A row's recipient and requested documents come from its memo, in the listing. Only the
+    // letters on this page started without one (before the memo existed) are asked for their status.
+    const statuses = await letterStatuses(client, pageRows.filter((row) => !row.recipient));
     const registerRows: RegisterRow[] = pageRows.map((row) => {
+      if (row.recipient) return { row };
       const s = statuses.get(row.workflowId);
       return s instanceof Error || !s ? { row, error: s?.message ?? 'no status' } : { row, status: s };
     });

@@ -71,6 +71,10 @@ export const SORT_LABELS: Record<SortKey, string> = {
   outstanding: 'Documents',
 };
 
+/**
+ * One row of the register: the listing's row, whose memo gives the recipient and requested
+ * documents; for a letter started without a memo, its status (or why it could not be read).
+ */
 export interface RegisterRow {
   row: LetterRow;
   status?: LetterStatus;
@@ -110,6 +114,17 @@ function nextActionCell(r: RegisterRow, now: Date, tz: string): SafeHtml {
 
 function documentsCell(r: RegisterRow): SafeHtml {
   const s = r.status;
+  const requested = r.row.requested;
+  if (!s && requested) {
+    // From visibility alone: which requested documents are still outstanding; the dates of the
+    // others (received or declined) are on the letter's page.
+    const keys = DOCUMENT_KEYS.filter((k) => requested.includes(k));
+    return html`<ul class="docs">${keys.map((k) =>
+      r.row.outstanding.includes(k)
+        ? html`<li>${documentLabel(k)}: <span class="outstanding">outstanding</span></li>`
+        : html`<li>${documentLabel(k)}: <span class="answered">received or declined</span></li>`,
+    )}</ul>`;
+  }
   if (!s) {
     return r.row.outstanding.length > 0
       ? html`<ul class="docs">${r.row.outstanding.map((k) => html`<li>${documentLabel(k)}: <span class="outstanding">outstanding</span></li>`)}</ul>`
@@ -199,10 +214,11 @@ ${pager}
   <tbody>
   ${v.rows.map((r) => {
     const state = r.status?.state ?? r.row.state;
+    const recipient = r.status?.recipient ?? r.row.recipient;
     return html`<tr data-letter="${r.row.letterId}">
     <th scope="row"><a href="${letterHref(r.row.roundId, r.row.letterId)}">${r.row.letterId}</a></th>
-    <td data-label="Recipient">${r.status ? html`${r.status.recipient.name}${r.status.recipient.role ? html`<br><span class="muted">${r.status.recipient.role}</span>` : ''}` : html`<span class="muted" title="${r.error ?? ''}">Not available</span>`}</td>
-    <td data-label="Organisation">${r.status?.recipient.organisation ?? ''}</td>
+    <td data-label="Recipient">${recipient ? html`${recipient.name}${recipient.role ? html`<br><span class="muted">${recipient.role}</span>` : ''}` : html`<span class="muted" title="${r.error ?? ''}">Not available</span>`}</td>
+    <td data-label="Organisation">${recipient?.organisation ?? ''}</td>
     <td data-label="Documents">${documentsCell(r)}</td>
     <td data-label="State" class="state state-${state}">${stateLabel(state)}</td>
     <td data-label="Next action">${nextActionCell(r, v.now, v.tz)}</td>

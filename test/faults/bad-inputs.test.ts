@@ -291,12 +291,11 @@ test('signals: garbage JSON from the temporal CLI is refused before it is sent; 
   expect((await historyTrouble(client, ROUND, 'l3')).taskFailed).toEqual([]);
 });
 
-// KNOWN BUG (reported; remove `.failing` once fixed): a signal whose payload says json/plain
-// but is not JSON (what a tool that skips the temporal CLI's check can send, e.g. through the
-// gRPC API or another SDK) is not refused: the SDK cannot decode it, the letter's workflow
-// task fails on every attempt, and the letter is stuck (no status, no chases) until someone
-// terminates or resets it. Expected: recorded as rejected, like a wrong-shaped signal.
-test.failing('signals: a json/plain payload that is not JSON is recorded as rejected and the letter keeps working', async () => {
+// A signal whose payload says json/plain but is not JSON (what a tool that skips the temporal
+// CLI's check can send, e.g. through the gRPC API or another SDK) used to fail the letter's
+// workflow task on every attempt, so the letter stopped answering. The worker's lenient
+// payload converter (workflows/payload-converter.ts) turns it into a rejected signal.
+test('signals: a json/plain payload that is not JSON is recorded as rejected and the letter keeps working', async () => {
   const before = await snapshot('l4');
   await client.workflowService.signalWorkflowExecution({
     namespace: 'default',
@@ -318,7 +317,7 @@ test.failing('signals: a json/plain payload that is not JSON is recorded as reje
     expect(after.timeline[after.timeline.length - 1].kind).toBe('rejected');
     expect((await historyTrouble(client, ROUND, 'l4')).taskFailed).toEqual([]);
   } finally {
-    // Do not leave a letter failing its workflow task in a loop.
+    // If this ever regresses, do not leave a letter failing its workflow task in a loop.
     await letterHandle(client, ROUND, 'l4').terminate('bad-inputs test: stuck on an undecodable signal').catch(() => undefined);
   }
 });

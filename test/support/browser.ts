@@ -215,12 +215,14 @@ export interface FakeLetter {
   outstanding: DocumentKey[];
   executionStatus?: 'RUNNING' | 'COMPLETED';
   status?: Partial<LetterStatus>;
+  /** The workflow's memo as listings return it (letterMemo(...) for letters started by startLetters); none by default. */
+  memo?: Record<string, unknown>;
 }
 
 /**
  * A stand-in for a Temporal client with visibility, for page-size and rendering tests that
- * need many letters but no server: lists letters (by RoundId in the query) and answers
- * each letter's status query and result from the given data, counting the calls.
+ * need many letters but no server: lists letters (by RoundId in the query, with their memo)
+ * and answers each letter's status query and result from the given data, counting the calls.
  */
 export function fakeClient(letters: FakeLetter[]): { client: Client; calls: { list: number; query: number; result: number; describe: number } } {
   const calls = { list: 0, query: 0, result: 0, describe: 0 };
@@ -251,6 +253,7 @@ export function fakeClient(letters: FakeLetter[]): { client: Client; calls: { li
     workflowId: `${l.roundId}/${l.letterId}`,
     status: { name: l.executionStatus ?? 'RUNNING' },
     startTime: new Date('2020-10-13T09:30:00Z'),
+    memo: l.memo,
     typedSearchAttributes: new TypedSearchAttributes([
       { key: api.RoundId, value: l.roundId },
       { key: api.LetterState, value: l.state },

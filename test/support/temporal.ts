@@ -11,6 +11,7 @@ import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import type { LetterInput } from '../../domain/types';
 import type { letter } from '../../workflows/letter';
 import * as api from '../../workflows/letter-api';
+import { BUNDLE_OPTIONS } from '../../worker/bundle';
 import { createLetterWorker } from '../../worker/worker';
 import { MailSink } from '../../worker/mail-sink';
 import { ensureSearchAttributes } from '../../worker/search-attributes';
@@ -24,7 +25,8 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  // Built exactly as the worker builds it (preloaded modules, lenient payload converter).
+  bundle ??= bundleWorkflowCode({ ...BUNDLE_OPTIONS, logger: quietLogger });
   return bundle;
 }
 
