@@ -1,6 +1,7 @@
 // `npm run test:faults`: fault tests against real processes (a Temporal dev server, the worker
-// as its own process, an SMTP server) that kill, stop and restart them. Not part of `npm test`
-// (jest.config.js ignores test/faults/). Each file starts its own servers on free ports.
+// as its own process, an SMTP server) that kill, stop and restart them. `npm test` runs them
+// after the other tests (jest.config.js ignores test/faults/). Each file starts its own
+// servers on free ports.
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

@@ -3,6 +3,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { assertSafeMessage, HeaderInjectionError, type EmailMessage } from '../domain/email';
+import { SentJournal } from './sent-journal';
 
 /** Well inside the workflow's 20 s heartbeat timeout; the SDK throttles what it sends anyway. */
 const HEARTBEAT_EVERY_MS = 5_000;
@@ -10,6 +11,8 @@ const HEARTBEAT_EVERY_MS = 5_000;
 export interface EmailConfig {
   /** smtp://user:pass@host:port or smtps://... */
   smtpUrl: string;
+  /** File of accepted attempts (activities/sent-journal.ts), so a retry after a worker died does not send again; none: no journal. */
+  sentJournal?: string;
 }
 
 export interface SentEmail {
@@ -30,6 +33,8 @@ export function createEmailActivities(config: EmailConfig) {
     socketTimeout: 45_000,
   } as SMTPPool.Options);
 
+  const journal = config.sentJournal ? new SentJournal(config.sentJournal) : undefined;
+
   async function sendEmail(message: EmailMessage): Promise<SentEmail> {
     try {
       assertSafeMessage(message);
@@ -42,7 +47,18 @@ export function createEmailActivities(config: EmailConfig) {
     } catch {
       // called outside an activity (e.g. a script): no workflow to name, nobody to heartbeat to
     }
-    const workflowId = context?.info.workflowExecution?.workflowId;
+    const run = context?.info.workflowExecution;
+    const workflowId = run?.workflowId;
+    // Stable across the retries of one activity, different for a letter started again.
+    const key = run ? `${run.workflowId}/${run.runId}/${context!.info.activityId}` : undefined;
+    if (journal && key && context!.info.attempt > 1) {
+      const sent = journal.find(key);
+      if (sent) {
+        // Rare (a worker died between the server's 250 and telling Temporal), so worth a line in the log.
+        context!.log.warn('email not sent again: the SMTP server accepted it in an earlier attempt', { messageId: message.messageId, acceptedAt: sent.at });
+        return { messageId: message.messageId, accepted: [], response: `accepted by an earlier attempt at ${sent.at}: ${sent.response}` };
+      }
+    }
     // Heartbeats tell Temporal this attempt is alive (the workflow sets a 20 s heartbeat
     // timeout): if the worker dies mid-send, the email is retried after 20 s, not 2 minutes.
     context?.heartbeat();
@@ -64,6 +80,14 @@ export function createEmailActivities(config: EmailConfig) {
         disableFileAccess: true,
         disableUrlAccess: true,
       });
+      if (journal && key) {
+        try {
+          journal.record({ key, messageId: message.messageId, response: info.response, at: new Date().toISOString() });
+        } catch (err) {
+          // The email is sent: say so to Temporal all the same; only a retry could duplicate it now.
+          context?.log.warn('could not note the sent email in the journal', { file: journal.file, error: (err as Error).message });
+        }
+      }
       return { messageId: message.messageId, accepted: info.accepted.map(String), response: info.response };
     } catch (err) {
       const e = err as Error & { responseCode?: number };

@@ -6,7 +6,8 @@
 // Letters started before the memo existed have none; readLetterMemo then returns undefined
 // and the register asks those letters for their status instead.
 import { isDocumentKey, type DocumentKey } from '../domain/documents';
-import type { LetterInput } from '../domain/types';
+import type { LetterInput, LetterProgress } from '../domain/types';
+import { PROGRESS_MEMO_KEY } from '../workflows/letter-api';
 
 /** The memo's one field; its value is a RegisterMemo. */
 export const MEMO_KEY = 'register';
@@ -61,4 +62,24 @@ export function readLetterMemo(memo: Record<string, unknown> | undefined): Regis
     letterDate: m.letterDate,
     documents: m.documents,
   };
+}
+
+/**
+ * The progress the workflow publishes in its memo as the letter goes on (the next step's kind,
+ * when each answered document came in or was declined); undefined for letters whose workflow
+ * started before it did so, or for a value this code cannot read.
+ */
+export function readProgressMemo(memo: Record<string, unknown> | undefined): LetterProgress | undefined {
+  const p = memo?.[PROGRESS_MEMO_KEY] as Partial<LetterProgress> | undefined;
+  if (!p || typeof p !== 'object' || (p.next !== null && typeof p.next !== 'string')) return undefined;
+  if (!p.answered || typeof p.answered !== 'object') return undefined;
+  const answered: LetterProgress['answered'] = {};
+  for (const [k, v] of Object.entries(p.answered)) {
+    if (!isDocumentKey(k) || !v || typeof v !== 'object') return undefined;
+    const d = v as { receivedOn?: unknown; declinedOn?: unknown };
+    if (typeof d.receivedOn === 'string') answered[k] = { receivedOn: d.receivedOn };
+    else if (typeof d.declinedOn === 'string') answered[k] = { declinedOn: d.declinedOn };
+    else return undefined;
+  }
+  return { next: p.next ?? null, answered };
 }

@@ -6,7 +6,8 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { DocumentKey } from '../domain/documents';
 import { isLetterState, type LetterState as State } from '../domain/states';
 import { LetterState, NextActionAt, Outstanding, RoundId, WORKFLOW_TYPE } from '../workflows/letter-api';
-import { readLetterMemo, type RegisterMemo } from './letter-memo';
+import type { LetterProgress } from '../domain/types';
+import { readLetterMemo, readProgressMemo, type RegisterMemo } from './letter-memo';
 
 export interface LetterRow {
   workflowId: string;
@@ -23,6 +24,8 @@ export interface LetterRow {
   letterDate?: string;
   /** The documents the letter asks for (`outstanding` says which of them are still awaited). */
   requested?: DocumentKey[];
+  /** From the memo the workflow keeps up to date: absent for letters started before it did. */
+  progress?: LetterProgress;
 }
 
 const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -47,6 +50,7 @@ export function toRow(info: WorkflowExecutionInfo): LetterRow {
   const state = sa.get(LetterState);
   const next = sa.get(NextActionAt);
   const memo = readLetterMemo(info.memo);
+  const progress = readProgressMemo(info.memo);
   return {
     workflowId: info.workflowId,
     roundId,
@@ -57,6 +61,7 @@ export function toRow(info: WorkflowExecutionInfo): LetterRow {
     outstanding: (sa.get(Outstanding) ?? []) as DocumentKey[],
     startTime: info.startTime.toISOString(),
     ...(memo ? { recipient: memo.recipient, letterDate: memo.letterDate, requested: memo.documents } : {}),
+    ...(progress ? { progress } : {}),
   };
 }
 

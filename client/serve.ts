@@ -22,6 +22,12 @@ export const VAR_DIR = process.env.ROUNDS_VAR_DIR ?? path.join(ROOT, 'var');
 
 type Print = (s: string) => void;
 
+/** Where workers on this host note the emails the SMTP server accepted (activities/sent-journal.ts); 'none' for no journal. */
+function sentJournal(): string | undefined {
+  const file = process.env.ROUNDS_SENT_JOURNAL ?? path.join(VAR_DIR, 'sent-emails.jsonl');
+  return file === 'none' ? undefined : path.resolve(file);
+}
+
 // The SDK logs every worker state change at INFO; people running the service want warnings.
 function quietSdkLogs(): void {
   try {
@@ -41,7 +47,7 @@ export async function runWorker(globals: Globals, print: Print): Promise<void> {
   const client = await connectClient(settings);
   await ensureSearchAttributes(client.connection, settings.namespace);
   const connection = await connectWorker(settings);
-  const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl } });
+  const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal() } });
   print(`worker: task queue ${TASK_QUEUE} on ${settings.address} (namespace ${settings.namespace}); email via ${redact(smtpUrl)}`);
   stopOnSignal(() => worker.shutdown());
   await worker.run();
@@ -93,7 +99,7 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
     if (process.env.ROUNDS_WORKER !== '0') {
       const connection = await connectWorker(settings);
       stack.push(() => connection.close());
-      const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl } });
+      const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal() } });
       stack.push(close);
       running = worker.run();
       stack.push(async () => {

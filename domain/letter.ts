@@ -21,6 +21,7 @@ import type {
   EmailRecord,
   ExtendPayload,
   LetterInput,
+  LetterProgress,
   LetterStatus,
   NotePayload,
   PausePayload,
@@ -88,6 +89,16 @@ export class Letter {
   nextAction(): { kind: StepAction; at: string } | null {
     const step = this.nextStep();
     return step ? { kind: step.action, at: step.dueAt } : null;
+  }
+
+  progress(): LetterProgress {
+    const answered: LetterProgress['answered'] = {};
+    for (const k of this.input.documents) {
+      const d = this.documents[k];
+      if (d?.receivedOn) answered[k] = { receivedOn: d.receivedOn };
+      else if (d?.declinedOn) answered[k] = { declinedOn: d.declinedOn };
+    }
+    return { next: this.nextAction()?.kind ?? null, answered };
   }
 
   status(): LetterStatus {

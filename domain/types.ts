@@ -123,6 +123,17 @@ export interface DocumentStatus {
   declineReason?: string;
 }
 
+/**
+ * What a register row shows that changes as the letter goes on, published by the workflow in
+ * its memo (key 'progress') so that registers read it from visibility with no query per letter.
+ */
+export interface LetterProgress {
+  /** The kind of the next step (its time is the NextActionAt search attribute). */
+  next: StepAction | null;
+  /** Requested documents that are no longer outstanding, with when. */
+  answered: Partial<Record<DocumentKey, { receivedOn: string } | { declinedOn: string }>>;
+}
+
 export interface EmailRecord {
   kind: 'letter' | 'chase' | 'escalation';
   step?: number;

@@ -2,6 +2,7 @@
 // that is not deterministic (or not behind patched()) fails here before it reaches production.
 // The bundle is built with the worker's own options (worker/bundle.ts), preloaded modules included.
 import fs from 'node:fs';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { HISTORIES_DIR, readHistory } from './support/histories';
 import { workflowBundle } from './support/temporal';
@@ -9,8 +10,15 @@ import { PAYLOAD_CONVERTER_PATH } from '../worker/bundle';
 
 const files = fs.readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.binpb'));
 
-test('there are recorded histories to replay', () => {
-  expect(files).toEqual(expect.arrayContaining(['letter-lifecycle.binpb', 'letter-paused-extended-declined.binpb']));
+test('there are recorded histories to replay, from before and after the progress-memo patch', () => {
+  const current = ['letter-lifecycle', 'letter-paused-extended-declined'];
+  expect(files).toEqual(expect.arrayContaining([...current, ...current.map((f) => `${f}-before-progress-memo`)].map((f) => `${f}.binpb`)));
+  const types = (file: string) => readHistory(file).events.map((e) => e.eventType);
+  const { EVENT_TYPE_MARKER_RECORDED: marker, EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED: memo } = temporal.api.enums.v1.EventType;
+  for (const f of current) {
+    expect(types(`${f}.binpb`)).toEqual(expect.arrayContaining([marker, memo]));
+    expect(types(`${f}-before-progress-memo.binpb`)).not.toContain(memo);
+  }
 });
 
 test.each(files)('replays %s without non-determinism', async (file) => {

@@ -21,8 +21,20 @@ const memoOf = (letterId: string) =>
   });
 
 // Started before the memo existed, so without one: letter-1 to letter-10 and the first overdue
-// letter, letter-9003. letter-11 has a memo of a format this code does not know.
+// letter, letter-9003. letter-11 has a memo of a format this code does not know. letter-12 to
+// letter-20 have the register memo but started before the workflow published its progress.
 const withoutMemo = (i: number) => i < 10 || i === 9002;
+const withoutProgress = (i: number) => i < 20;
+
+/** The progress memo the workflow keeps: documents no longer outstanding, with their dates. */
+function progressOf(state: LetterState, outstanding: DocumentKey[], nextActionAt: string | null) {
+  const answered = Object.fromEntries(
+    (['problemProfile', 'responseStrategy', 'deliveryUpdate'] as const)
+      .filter((k) => !outstanding.includes(k))
+      .map((k) => [k, state === 'declined' ? { declinedOn: '2020-11-03' } : { receivedOn: '2020-11-02' }]),
+  );
+  return { progress: { next: nextActionAt ? (state === 'escalated' ? 'close' : 'chase') : null, answered } };
+}
 
 function bigRound(): FakeLetter[] {
   return Array.from({ length: 10_000 }, (_, i) => {
@@ -32,14 +44,19 @@ function bigRound(): FakeLetter[] {
     const overdueRank = [9002, 9500, 9999].indexOf(i);
     const nextActionAt =
       finished || state === 'paused' ? null : new Date(overdueRank >= 0 ? now - (3 - overdueRank) * HOUR : now + (i + 1) * HOUR).toISOString();
+    const outstanding = (finished ? [] : state === 'partial' ? ['responseStrategy'] : ['problemProfile', 'responseStrategy']) as DocumentKey[];
     return {
       roundId: 'big',
       letterId: `letter-${i + 1}`,
       state,
       nextActionAt,
-      outstanding: (finished ? [] : state === 'partial' ? ['responseStrategy'] : ['problemProfile', 'responseStrategy']) as DocumentKey[],
+      outstanding,
       executionStatus: finished ? 'COMPLETED' : 'RUNNING',
-      memo: withoutMemo(i) ? undefined : i === 10 ? { register: { v: 2, to: 'someone' } } : memoOf(`letter-${i + 1}`),
+      memo: withoutMemo(i)
+        ? undefined
+        : i === 10
+          ? { register: { v: 2, to: 'someone' } }
+          : { ...memoOf(`letter-${i + 1}`), ...(withoutProgress(i) ? {} : progressOf(state, outstanding, nextActionAt)) },
     };
   });
 }
@@ -117,8 +134,15 @@ test('a page of a 10,000-letter register: one listing, a status only for each ro
   expect(fromStatus).toContain('Send a reminder');
   expect(rowOf(page.text, 'letter-2')).toContain('Problem Profile / Strategic Needs Assessment: <span class="received">received Monday 2 November 2020</span>');
   expect(rowOf(page.text, 'letter-11')).toContain('Recipient of letter-11');
-  // With a memo: recipient, organisation and requested documents from the listing alone; which
-  // documents are outstanding from the search attribute (their dates are on the letter's page).
+  // With both memos: the whole row from the listing alone, dates and the next action's kind too.
+  const fromMemos = rowOf(page.text, 'letter-9501');
+  expect(fromMemos).toContain('Recipient of letter-9501');
+  expect(fromMemos).toContain('Problem Profile / Strategic Needs Assessment: <span class="received">received Monday 2 November 2020</span>');
+  expect(fromMemos).toContain('Response Strategy: <span class="outstanding">outstanding</span>');
+  expect(fromMemos).toContain('Send a reminder');
+  expect(fromMemos).toContain('Overdue');
+  // With the register memo only (started before the workflow published progress): which
+  // documents are outstanding from the search attribute; their dates are on the letter's page.
   const fromMemo = rowOf(page.text, 'letter-16');
   expect(fromMemo).toContain('Recipient of letter-16<br><span class="muted">Police and Crime Commissioner</span>');
   expect(fromMemo).toContain('<td data-label="Organisation">Office of letter-16</td>');

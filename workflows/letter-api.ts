@@ -34,6 +34,9 @@ export const Outstanding = defineSearchAttributeKey('Outstanding', SearchAttribu
 
 export const SEARCH_ATTRIBUTES = [RoundId, LetterState, NextActionAt, Outstanding];
 
+/** Memo keys: 'register' is written by the client at start (client/letter-memo.ts), 'progress' (a LetterProgress) by the workflow. */
+export const PROGRESS_MEMO_KEY = 'progress';
+
 export function workflowIdFor(roundId: string, letterId: string): string {
   return `${roundId}/${letterId}`;
 }

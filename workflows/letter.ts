@@ -6,8 +6,10 @@ import {
   ApplicationFailure,
   condition,
   log,
+  patched,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -40,19 +42,29 @@ const now = (): string => new Date().toISOString();
 export async function letter(input: LetterInput): Promise<LetterStatus> {
   const l = new Letter(input, now());
 
-  // Keeps the search attributes (what registers and "overdue" queries read) in step with the letter.
+  // Keeps the search attributes (what registers and "overdue" queries read) and the progress
+  // memo (what a register row shows besides) in step with the letter.
   let published = '';
+  let publishedProgress = '';
   const publish = (): void => {
     const next = l.nextAction();
     const outstanding = l.outstanding();
     const key = JSON.stringify([l.state, next?.at ?? null, outstanding]);
-    if (key === published) return;
-    published = key;
-    upsertSearchAttributes([
-      { key: api.LetterState, value: l.state },
-      { key: api.NextActionAt, value: next ? new Date(next.at) : null },
-      { key: api.Outstanding, value: outstanding },
-    ]);
+    if (key !== published) {
+      published = key;
+      upsertSearchAttributes([
+        { key: api.LetterState, value: l.state },
+        { key: api.NextActionAt, value: next ? new Date(next.at) : null },
+        { key: api.Outstanding, value: outstanding },
+      ]);
+    }
+    const progress = l.progress();
+    const progressKey = JSON.stringify(progress);
+    // Added after histories were recorded: letters that started without it never publish it.
+    if (progressKey !== publishedProgress && patched('progress-memo')) {
+      publishedProgress = progressKey;
+      upsertMemo({ [api.PROGRESS_MEMO_KEY]: progress });
+    }
   };
 
   setHandler(api.status, () => l.status());

@@ -1,6 +1,6 @@
 // Views: rounds, a round's register, sign-in and error pages. Pure functions from data to
 // HTML (through `html`, which escapes every value).
-import { DOCUMENT_KEYS } from '../../domain/documents';
+import { DOCUMENT_KEYS, type DocumentKey } from '../../domain/documents';
 import { LETTER_STATES, type LetterState } from '../../domain/states';
 import type { LetterStatus } from '../../domain/types';
 import type { LetterRow, RoundSummary } from '../queries';
@@ -105,39 +105,41 @@ function isOverdue(at: string | null | undefined, now: Date): boolean {
 }
 
 function nextActionCell(r: RegisterRow, now: Date, tz: string): SafeHtml {
-  const next = r.status ? r.status.nextAction : r.row.nextActionAt ? { kind: '', at: r.row.nextActionAt } : null;
+  // The kind comes from the status, else from the progress memo; the time from visibility.
+  const next = r.status ? r.status.nextAction : r.row.nextActionAt ? { kind: r.row.progress?.next ?? '', at: r.row.nextActionAt } : null;
   if (!next) return html`<span class="muted">None</span>`;
   return html`${next.kind ? html`${actionLabel(next.kind)}<br>` : ''}<time datetime="${next.at}">${longDateTime(next.at, tz)}</time>${
     isOverdue(next.at, now) ? html` <strong class="badge overdue">Overdue</strong>` : ''
   }`;
 }
 
+/** What became of one requested document: from the status, else from the memos (the progress memo has the dates). */
+function answerOf(r: RegisterRow, k: DocumentKey): { receivedOn?: string; declinedOn?: string } | 'answered' | undefined {
+  if (r.status) return r.status.documents[k];
+  const answer = r.row.progress?.answered[k];
+  if (answer) return answer;
+  return r.row.outstanding.includes(k) ? undefined : 'answered';
+}
+
 function documentsCell(r: RegisterRow): SafeHtml {
   const s = r.status;
-  const requested = r.row.requested;
-  if (!s && requested) {
-    // From visibility alone: which requested documents are still outstanding; the dates of the
-    // others (received or declined) are on the letter's page.
-    const keys = DOCUMENT_KEYS.filter((k) => requested.includes(k));
-    return html`<ul class="docs">${keys.map((k) =>
-      r.row.outstanding.includes(k)
-        ? html`<li>${documentLabel(k)}: <span class="outstanding">outstanding</span></li>`
-        : html`<li>${documentLabel(k)}: <span class="answered">received or declined</span></li>`,
-    )}</ul>`;
-  }
-  if (!s) {
+  const requested = s ? DOCUMENT_KEYS.filter((k) => s.documents[k]?.requested) : r.row.requested && DOCUMENT_KEYS.filter((k) => r.row.requested!.includes(k));
+  if (!requested) {
     return r.row.outstanding.length > 0
       ? html`<ul class="docs">${r.row.outstanding.map((k) => html`<li>${documentLabel(k)}: <span class="outstanding">outstanding</span></li>`)}</ul>`
       : html`<span class="muted">Unknown</span>`;
   }
-  const keys = DOCUMENT_KEYS.filter((k) => s.documents[k]?.requested);
-  return html`<ul class="docs">${keys.map((k) => {
-    const d = s.documents[k]!;
-    const what = d.receivedOn
-      ? html`<span class="received">received ${longDate(d.receivedOn)}</span>`
-      : d.declinedOn
-        ? html`<span class="declined">declined ${longDate(d.declinedOn)}</span>`
-        : html`<span class="outstanding">outstanding</span>`;
+  return html`<ul class="docs">${requested.map((k) => {
+    const d = answerOf(r, k);
+    const what =
+      d === 'answered'
+        ? // a letter started before its workflow published progress: the dates are on its page
+          html`<span class="answered">received or declined</span>`
+        : d?.receivedOn
+          ? html`<span class="received">received ${longDate(d.receivedOn)}</span>`
+          : d?.declinedOn
+            ? html`<span class="declined">declined ${longDate(d.declinedOn)}</span>`
+            : html`<span class="outstanding">outstanding</span>`;
     return html`<li>${documentLabel(k)}: ${what}</li>`;
   })}</ul>`;
 }

@@ -1,9 +1,9 @@
 // kill -9 the worker (its own process, `node bin/rounds.js worker`) again and again while a
 // round of 200 letters sends its chases and escalations, restarting it each time. At the SMTP
 // server, counted by Message-ID: nothing is lost; a duplicate can only come from a worker
-// that died after the server accepted a message and before Temporal heard the activity
-// finish, and is then the same message with the same Message-ID (README, "what is
-// guaranteed"). Emails that were being sent by a killed worker are retried when their 20 s
+// that died after the server accepted a message and before it noted that in the sent journal
+// (activities/sent-journal.ts; the workers share one, as workers on one host do), and is then
+// the same message with the same Message-ID (README, "Email: what is guaranteed"). Emails that were being sent by a killed worker are retried when their 20 s
 // heartbeat timeout expires (workflows/letter.ts), not after the 2-minute start-to-close.
 import type { Client, Connection } from '@temporalio/client';
 import { MailSink } from '../../worker/mail-sink';
@@ -112,6 +112,7 @@ test(`kill -9 the worker at least ${MIN_KILLS} times while ${LETTERS} letters se
     duplicatedMessageIds: duplicated.size,
     extraCopies: copies,
     duplicatesIdentical: sameMessage.every(Boolean),
+    notSentAgainThanksToJournal: workers.reduce((n, w) => n + (w.output.match(/email not sent again/g) ?? []).length, 0),
     duplicateFirstAcceptedBeforeKillMs: beforeKill.length ? `min ${beforeKill[0]}, median ${beforeKill[Math.floor(beforeKill.length / 2)]}, max ${beforeKill[beforeKill.length - 1]}` : 'none',
     lastEmailAfterFirstDueS: Math.round((Math.max(...ledger.of(round.roundId).map((a) => a.at)) - dueAt[0]) / 1000),
     workflowTaskTimeouts: troubles.reduce((n, t) => n + t.taskTimedOut, 0),

@@ -189,6 +189,8 @@ export class WorkerProcess {
           TEMPORAL_ADDRESS: opts.address,
           TEMPORAL_NAMESPACE: opts.namespace ?? 'default',
           SMTP_URL: opts.smtpUrl,
+          // Shared by every worker of one server (as workers on one host share var/), not the checkout's var/.
+          ROUNDS_SENT_JOURNAL: path.join(os.tmpdir(), `rounds-sent-${opts.address.replace(/[^0-9a-z]/gi, '-')}.jsonl`),
           ...opts.env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
