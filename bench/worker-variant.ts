@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger((process.env.ROUNDS_LOG_LEVEL as 'WARN') ?? 'WARN') });
   const smtpUrl = process.env.SMTP_URL;
   if (!smtpUrl) throw new Error('SMTP_URL is not set');
-  const raw = JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Record<string, unknown> & { sdkDefaults?: boolean };
+  const { v8Flags, ...raw } = JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Record<string, unknown> & { sdkDefaults?: boolean; v8Flags?: string };
+  // V8 flags set now apply to isolates created later: the workflow thread's, where cached letters live.
+  if (v8Flags) (require('node:v8') as typeof import('node:v8')).setFlagsFromString(v8Flags);
   const settings = temporalSettings();
   const connection = await connectWorker(settings);
   let worker: Worker;
