@@ -29,6 +29,7 @@ export class SentJournal {
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.prune(Date.now());
+    this.endTornLine();
   }
 
   /** The accepted attempt of this activity, if there was one (another worker may have written it). */
@@ -68,21 +69,33 @@ export class SentJournal {
     }
   }
 
+  /** A line cut short by a crash would swallow the next one appended: end it (it stays unreadable, and is skipped). */
+  private endTornLine(): void {
+    const size = fs.existsSync(this.file) ? fs.statSync(this.file).size : 0;
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    const fd = fs.openSync(this.file, 'r');
+    try {
+      fs.readSync(fd, last, 0, 1, size - 1);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (last[0] !== 0x0a) fs.appendFileSync(this.file, '\n');
+  }
+
   /** Rewrites the file without old entries. A line another worker appends meanwhile can be lost: at worst that email is retried, as without a journal. */
   private prune(now: number): void {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    const all = parseLines(text);
+    this.readNew();
+    const all = [...this.known.values()];
     const kept = all.filter((e) => now - Date.parse(e.at) < KEEP_MS);
     if (kept.length === all.length) return;
+    const text = kept.map((e) => `${JSON.stringify(e)}\n`).join('');
     const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, kept.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, this.file);
+    this.known.clear();
+    for (const e of kept) this.known.set(e.key, e);
+    this.offset = Buffer.byteLength(text);
   }
 }
 

@@ -74,3 +74,13 @@ test('a line cut short by a crash is ignored; old entries are pruned when a work
   new SentJournal(file).record({ ...recent, key: 'd/r/1' });
   expect(journal.find('d/r/1')?.key).toBe('d/r/1');
 });
+
+test('an entry appended after a torn line (and nothing to prune) is still found', () => {
+  const file = path.join(dir, 'sent.jsonl');
+  const recent = { key: 'b/r/1', messageId: '<b>', response: '250 ok', at: new Date().toISOString() };
+  fs.writeFileSync(file, `${JSON.stringify(recent)}\n{"key":"c/r/1","mess`);
+  const journal = new SentJournal(file);
+  journal.record({ ...recent, key: 'd/r/1' });
+  expect(new SentJournal(file).find('d/r/1')?.key).toBe('d/r/1');
+  expect(journal.find('b/r/1')).toEqual(recent);
+});
