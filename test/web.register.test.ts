@@ -178,6 +178,13 @@ test('paging, sorting and filtering the register', async () => {
   expect(byLetter.slice(0, 3)).toEqual(['letter-1', 'letter-2', 'letter-3']);
   const byLetterDesc = rowIds((await agent.get('/rounds/big?sort=letter&dir=desc')).text);
   expect(byLetterDesc.slice(0, 3)).toEqual(['letter-10000', 'letter-9999', 'letter-9998']);
+  // By recipient or organisation: over the whole round (names from the memos), numbers in names
+  // in numeric order; letters without a readable memo (letter-1 to letter-11, letter-9003) last.
+  resetCalls();
+  expect(rowIds((await agent.get('/rounds/big?sort=recipient')).text).slice(0, 3)).toEqual(['letter-12', 'letter-13', 'letter-14']);
+  expect(rowIds((await agent.get('/rounds/big?sort=organisation&dir=desc')).text).slice(12, 15)).toEqual(['letter-10000', 'letter-9999', 'letter-9998']);
+  const lastByRecipient = rowIds((await agent.get('/rounds/big?sort=recipient&page=200')).text);
+  expect(lastByRecipient.slice(-12).sort()).toEqual(['letter-1', 'letter-10', 'letter-11', 'letter-2', 'letter-3', 'letter-4', 'letter-5', 'letter-6', 'letter-7', 'letter-8', 'letter-9', 'letter-9003']);
 
   resetCalls();
   const overdue = await agent.get('/rounds/big?state=overdue');

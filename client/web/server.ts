@@ -558,16 +558,26 @@ function isOverdue(r: LetterRow, now: Date): boolean {
   return !!r.nextActionAt && Date.parse(r.nextActionAt) < now.getTime();
 }
 
+const collator = new Intl.Collator('en-GB', { sensitivity: 'base', numeric: true });
+
 function comparator(sort: SortKey, dir: 'asc' | 'desc'): (a: LetterRow, b: LetterRow) => number {
   const byLetter = (a: LetterRow, b: LetterRow) => a.letterId.localeCompare(b.letterId, 'en', { numeric: true });
-  const primary: (a: LetterRow, b: LetterRow) => number =
-    sort === 'letter'
-      ? byLetter
-      : sort === 'state'
-        ? (a, b) => stateRank(a.state) - stateRank(b.state) || registerOrder(a, b)
-        : sort === 'outstanding'
-          ? (a, b) => a.outstanding.length - b.outstanding.length || registerOrder(a, b)
-          : registerOrder;
+  // Recipients come from the memo in the listing, so these sort the whole round; letters
+  // started without a memo have no name there and sort last (first, descending).
+  const byText = (get: (r: LetterRow) => string | undefined) => (a: LetterRow, b: LetterRow) => {
+    const x = get(a);
+    const y = get(b);
+    return x === y ? registerOrder(a, b) : x === undefined ? 1 : y === undefined ? -1 : collator.compare(x, y) || registerOrder(a, b);
+  };
+  const orders: Record<SortKey, (a: LetterRow, b: LetterRow) => number> = {
+    next: registerOrder,
+    letter: byLetter,
+    recipient: byText((r) => r.recipient?.name),
+    organisation: byText((r) => r.recipient?.organisation),
+    state: (a, b) => stateRank(a.state) - stateRank(b.state) || registerOrder(a, b),
+    outstanding: (a, b) => a.outstanding.length - b.outstanding.length || registerOrder(a, b),
+  };
+  const primary = orders[sort];
   return dir === 'asc' ? primary : (a, b) => primary(b, a);
 }
 

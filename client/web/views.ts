@@ -62,11 +62,13 @@ export function roundsPage(ctx: PageContext, rounds: RoundSummary[]): string {
 
 // ---------------------------------------------------------------- register
 
-export const SORT_KEYS = ['next', 'letter', 'state', 'outstanding'] as const;
+export const SORT_KEYS = ['next', 'letter', 'recipient', 'organisation', 'state', 'outstanding'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export const SORT_LABELS: Record<SortKey, string> = {
   next: 'Next action',
   letter: 'Letter',
+  recipient: 'Recipient',
+  organisation: 'Organisation',
   state: 'State',
   outstanding: 'Documents',
 };
@@ -207,8 +209,8 @@ ${pager}
   <caption id="register-caption">Register of ${v.roundId}: ${v.sort === 'next' && v.dir === 'asc' ? 'overdue first' : html`sorted by ${SORT_LABELS[v.sort].toLowerCase()}, ${v.dir === 'asc' ? 'ascending' : 'descending'}`}</caption>
   <thead><tr>
     ${sortHeader('letter')}
-    <th scope="col">Recipient</th>
-    <th scope="col">Organisation</th>
+    ${sortHeader('recipient')}
+    ${sortHeader('organisation')}
     ${sortHeader('outstanding')}
     ${sortHeader('state')}
     ${sortHeader('next')}
