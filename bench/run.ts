@@ -4,7 +4,7 @@
 //
 //   npm run bench                          # everything, ~10 minutes on 2 cores
 //   npm run bench -- --letters 2000        # smaller
-//   npm run bench -- --sqlite wal          # dev server with SQLite WAL + synchronous=off
+//   npm run bench -- --sqlite default      # dev server with SQLite's default pragmas (default: npm start's, WAL)
 //   npm run bench -- --worker-variant '{"sdkDefaults":true}'   # compare worker settings
 //
 // Every loop is bounded in count and time; everything listens on 127.0.0.1 only.
@@ -14,6 +14,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { listLetters, queries } from '../client/queries';
 import { loadRoundFolder } from '../client/round-folder';
+import { DEV_SERVER_SQLITE_PRAGMAS } from '../client/serve';
 import type { LetterStatus } from '../domain/types';
 import { MailSink, type SinkMessage } from '../worker/mail-sink';
 import { ensureSearchAttributes } from '../worker/search-attributes';
@@ -60,7 +61,7 @@ function parseArgs(argv: string[]): Options {
     concurrency: 32,
     chaseAfter: 45,
     chaseGap: 30,
-    sqlite: 'default',
+    sqlite: 'wal',
     dashboard: true,
     out: path.join(ROOT, 'bench', 'results', 'latest.json'),
   };
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
     log(`temp folder ${work}`);
     const server = await DevServer.start({
       dbFile: path.join(work, 'temporal.db'),
-      sqlitePragmas: opts.sqlite === 'wal' ? { journal_mode: 'wal', synchronous: 'off' } : undefined,
+      sqlitePragmas: opts.sqlite === 'wal' ? DEV_SERVER_SQLITE_PRAGMAS : undefined,
     });
     cleanup.push(() => server.stop());
     log(`dev server at ${server.address} (sqlite ${opts.sqlite})`);
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
       memoryGb: round1(os.totalmem() / 2 ** 30),
       options: { ...opts, out: path.relative(ROOT, opts.out) },
       worker: opts.workerVariant ? `bench/worker-variant.ts ${opts.workerVariant}` : 'node bin/rounds.js worker (worker/worker.ts defaults)',
-      devServer: `temporal server start-dev, sqlite ${opts.sqlite === 'wal' ? 'journal_mode=wal synchronous=off' : 'default pragmas'}`,
+      devServer: `temporal server start-dev, sqlite ${opts.sqlite === 'wal' ? "npm start's pragmas (journal_mode=wal synchronous=normal)" : 'default pragmas'}`,
     };
 
     const mainRound = generateRound(work, 'bench-main', opts.letters, [
