@@ -33,13 +33,15 @@ export function formatRounds(summaries: RoundSummary[]): string {
 
 export function formatRegister(rows: LetterRow[], now = new Date()): string {
   if (rows.length === 0) return 'No letters in this round (visibility may take a second to catch up).';
+  // Recipient and the next step's kind come from the memos (client/letter-memo.ts); '-' for letters started without them.
   return table(
-    ['letter', 'state', 'outstanding', 'next action at', ''],
+    ['letter', 'recipient', 'state', 'outstanding', 'next action', ''],
     rows.map((r) => [
       r.workflowId,
+      r.recipient ? `${r.recipient.name}${r.recipient.organisation ? ` (${r.recipient.organisation})` : ''}` : '-',
       r.state,
       r.outstanding.join(', ') || '-',
-      when(r.nextActionAt),
+      r.nextActionAt ? `${r.progress?.next ? `${r.progress.next} ` : ''}${when(r.nextActionAt)}` : '-',
       r.nextActionAt && Date.parse(r.nextActionAt) < now.getTime() ? 'OVERDUE' : '',
     ]),
   );

@@ -70,6 +70,16 @@ test('start, status from visibility, receive, show; a second start starts nothin
   expect(r.stdout).toBe('small/alpha: partial; outstanding: responseStrategy\n');
   expect(r.code).toBe(0);
 
+  // The workflow's progress memo follows, so the register has the date without a query.
+  const afterReceipt = await eventually(
+    () => rounds([...a, 'status', 'small', '--json']).then((x) => JSON.parse(x.stdout) as LetterRow[]),
+    (rows) => rows.find((x) => x.letterId === 'alpha')?.progress?.answered.problemProfile !== undefined,
+  );
+  expect(afterReceipt.find((x) => x.letterId === 'alpha')?.progress).toEqual({ next: 'chase', answered: { problemProfile: { receivedOn: '2020-10-20' } } });
+  r = await rounds([...a, 'status', 'small']);
+  expect(r.stdout).toMatch(/^small\/alpha +Alex Alpha \(Alpha Office\) +partial +responseStrategy +chase \d{4}-\d\d-\d\d \d\d:\d\dZ/m);
+  expect(r.stdout).toMatch(/^small\/gamma +Gee Gamma +awaiting/m);
+
   r = await rounds([...a, 'receive', 'small/alpha', '--doc', 'responseStrategy', '--on', '2020-01-01']);
   expect(r.code).toBe(1);
   expect(r.stderr).toBe("rounds: small/alpha: receivedOn: 2020-01-01 is before the letter's date, 2020-10-13\n");
@@ -110,7 +120,7 @@ test('start, status from visibility, receive, show; a second start starts nothin
   // Started without a memo (as letters were before it existed): the row has no recipient.
   expect(overdue[0].recipient).toBeUndefined();
   r = await rounds([...a, 'status', 'small']);
-  expect(r.stdout.split('\n')[2]).toMatch(/^small\/overdue-one\s+chased\s+responseStrategy\s+\S+ \S+\s+OVERDUE$/);
+  expect(r.stdout.split('\n')[2]).toMatch(/^small\/overdue-one\s+-\s+chased\s+responseStrategy\s+\S+ \S+\s+OVERDUE$/);
 
   r = await rounds([...a, 'status', 'small', '--state', 'lost']);
   expect(r.code).toBe(1);
