@@ -1,7 +1,7 @@
-// The dashboard, if client/web/server.ts has a working startWebServer, and just enough of a
-// browser to use it: cookies, CSRF tokens from forms, no redirects followed.
+// The dashboard, if client/web/server.ts has a working startWebServer, and the agent that uses it.
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { WebAgent, type HttpResult } from '../../support/web-agent';
 import { tempDir } from './processes';
 
 export interface Dashboard {
@@ -31,68 +31,15 @@ export async function startDashboard(client: Client, users: [name: string, role:
   return { url: web.url, passwords, close: web.close };
 }
 
-export interface Reply {
-  status: number;
-  text: string;
-  location: string | null;
-  ms: number;
-}
-
-export class Agent {
-  private readonly cookies = new Map<string, string>();
-
-  constructor(readonly base: string) {}
-
-  private keep(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const i = pair.indexOf('=');
-      const name = pair.slice(0, i).trim();
-      const value = pair.slice(i + 1).trim();
-      if (value === '' || attrs.some((a) => /^\s*max-age=0\b/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a))) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+/** The dashboard tests' agent (test/support/web-agent.ts): `csrf` and a sign-in that throws, as these tests use them. */
+export class Agent extends WebAgent {
+  csrf(p: string): Promise<string> {
+    return this.csrfFrom(p);
   }
 
-  private cookie(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  async get(p: string): Promise<Reply> {
-    const t = performance.now();
-    const res = await fetch(this.base + p, { redirect: 'manual', headers: { cookie: this.cookie() }, signal: AbortSignal.timeout(60_000) });
-    this.keep(res);
-    const text = await res.text();
-    return { status: res.status, text, location: res.headers.get('location'), ms: performance.now() - t };
-  }
-
-  async post(p: string, form: Record<string, string | string[]>): Promise<Reply> {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-    const t = performance.now();
-    const res = await fetch(this.base + p, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { cookie: this.cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-      body,
-      signal: AbortSignal.timeout(60_000),
-    });
-    this.keep(res);
-    const text = await res.text();
-    return { status: res.status, text, location: res.headers.get('location'), ms: performance.now() - t };
-  }
-
-  /** The CSRF token of the first form on a page. */
-  async csrf(p: string): Promise<string> {
-    const page = await this.get(p);
-    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
-    if (!token) throw new Error(`no CSRF token on ${p} (status ${page.status})`);
-    return token;
-  }
-
-  async signIn(name: string, password: string): Promise<void> {
-    const _csrf = await this.csrf('/login');
-    const r = await this.post('/login', { _csrf, name, password, next: '/' });
+  override async signIn(name: string, password: string): Promise<HttpResult> {
+    const r = await super.signIn(name, password);
     if (r.status !== 303 && r.status !== 302) throw new Error(`sign-in as ${name} answered ${r.status}`);
+    return r;
   }
 }
