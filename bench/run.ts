@@ -6,6 +6,7 @@
 //   npm run bench -- --letters 2000        # smaller
 //   npm run bench -- --sqlite default      # dev server with SQLite's default pragmas (default: npm start's, WAL)
 //   npm run bench -- --worker-variant '{"sdkDefaults":true}'   # compare worker settings
+//   npm run bench -- --server-config system.enableActivityEagerExecution=true
 //
 // Every loop is bounded in count and time; everything listens on 127.0.0.1 only.
 import fs from 'node:fs';
@@ -48,6 +49,8 @@ interface Options {
   /** Seconds between the chase round's steps. */
   chaseGap: number;
   sqlite: 'default' | 'wal';
+  /** Dynamic-config values for the dev server (`--server-config key=json`). */
+  serverConfig?: Record<string, unknown>;
   /** JSON tuning for bench/worker-variant.ts instead of the real `rounds worker`. */
   workerVariant?: string;
   dashboard: boolean;
@@ -83,6 +86,11 @@ function parseArgs(argv: string[]): Options {
       if (v !== 'default' && v !== 'wal') throw new Error(`--sqlite: expected default or wal, got '${v}'`);
       o.sqlite = v;
     } else if (a === '--worker-variant') o.workerVariant = next();
+    else if (a === '--server-config') {
+      // a dev server dynamic-config value, e.g. system.enableActivityEagerExecution=true
+      const [k, ...v] = next().split('=');
+      o.serverConfig = { ...o.serverConfig, [k]: JSON.parse(v.join('=')) };
+    }
     else if (a === '--no-dashboard') o.dashboard = false;
     else if (a === '--out') o.out = path.resolve(next());
     else if (a === '--help' || a === '-h') {
@@ -122,6 +130,7 @@ async function main(): Promise<void> {
     const server = await DevServer.start({
       dbFile: path.join(work, 'temporal.db'),
       sqlitePragmas: opts.sqlite === 'wal' ? DEV_SERVER_SQLITE_PRAGMAS : undefined,
+      dynamicConfig: opts.serverConfig,
     });
     cleanup.push(() => server.stop());
     log(`dev server at ${server.address} (sqlite ${opts.sqlite})`);
@@ -143,7 +152,7 @@ async function main(): Promise<void> {
       memoryGb: round1(os.totalmem() / 2 ** 30),
       options: { ...opts, out: path.relative(ROOT, opts.out) },
       worker: opts.workerVariant ? `bench/worker-variant.ts ${opts.workerVariant}` : 'node bin/rounds.js worker (worker/worker.ts defaults)',
-      devServer: `temporal server start-dev, sqlite ${opts.sqlite === 'wal' ? "npm start's pragmas (journal_mode=wal synchronous=normal)" : 'default pragmas'}`,
+      devServer: `temporal server start-dev, sqlite ${opts.sqlite === 'wal' ? "npm start's pragmas (journal_mode=wal synchronous=normal)" : 'default pragmas'}${opts.serverConfig ? `, dynamic config ${JSON.stringify(opts.serverConfig)}` : ''}`,
     };
 
     const mainRound = generateRound(work, 'bench-main', opts.letters, [
