@@ -1,15 +1,14 @@
 // The bench's baselines, run as their own process like the CLI they are compared with, and
 // timed from inside (so process startup is not counted against them). Prints one JSON line.
 //   node -r tsx/cjs bench/bare.ts start <roundDir> <concurrency> <taskQueue>
-//     client.workflow.start for every letter of the round: the same requests startLetters
-//     sends (input, id reuse policy, search attributes, memo), to <taskQueue>.
+//     client.workflow.start for every letter of the round: the very requests startLetters
+//     sends (startRequest: input, id reuse policy, search attributes, memo), to <taskQueue>.
 //   node -r tsx/cjs bench/bare.ts list <roundId> <runs>
 //     client.workflow.list of the round's letters (the visibility query rounds status uses),
 //     iterated to the end, <runs> times.
 // TEMPORAL_ADDRESS says where the server is.
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { letterMemo } from '../client/letter-memo';
-import { letterInputs } from '../client/letters';
+import { letterInputs, startRequest } from '../client/letters';
 import { queries } from '../client/queries';
 import { loadRoundFolder } from '../client/round-folder';
 import * as api from '../workflows/letter-api';
@@ -29,18 +28,7 @@ async function main(): Promise<void> {
         while (next < inputs.length) {
           const input = inputs[next++];
           try {
-            await client.workflow.start(api.WORKFLOW_TYPE, {
-              taskQueue,
-              workflowId: api.workflowIdFor(input.roundId, input.letterId),
-              args: [input],
-              workflowIdReusePolicy: 'REJECT_DUPLICATE',
-              typedSearchAttributes: [
-                { key: api.RoundId, value: input.roundId },
-                { key: api.LetterState, value: 'awaiting' },
-                { key: api.Outstanding, value: input.documents },
-              ],
-              memo: letterMemo(input),
-            });
+            await client.workflow.start(api.WORKFLOW_TYPE, startRequest(input, taskQueue));
             started++;
           } catch (err) {
             if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

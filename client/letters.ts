@@ -62,6 +62,23 @@ export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery
   });
 }
 
+/** How a letter's workflow is started (bench/bare.ts sends exactly this, as its baseline). */
+export function startRequest(input: LetterInput, taskQueue: string = api.TASK_QUEUE) {
+  return {
+    taskQueue,
+    workflowId: api.workflowIdFor(input.roundId, input.letterId),
+    args: [input] as [LetterInput],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    typedSearchAttributes: [
+      { key: api.RoundId, value: input.roundId },
+      { key: api.LetterState, value: 'awaiting' },
+      { key: api.Outstanding, value: input.documents },
+    ],
+    // What the register shows that never changes (recipient, requested documents): listings carry it.
+    memo: letterMemo(input),
+  };
+}
+
 /** Starts one workflow per letter, with its register memo (client/letter-memo.ts). Idempotent: a letter whose workflow exists (open or closed) is not started again. */
 export async function startLetters(client: Client, inputs: LetterInput[], opts: Pick<StartOptions, 'concurrency' | 'onProgress'> = {}): Promise<StartResult> {
   const result: StartResult = { started: [], alreadyStarted: [] };
@@ -72,19 +89,7 @@ export async function startLetters(client: Client, inputs: LetterInput[], opts: 
       const input = inputs[next++];
       const workflowId = api.workflowIdFor(input.roundId, input.letterId);
       try {
-        await client.workflow.start(api.WORKFLOW_TYPE, {
-          taskQueue: api.TASK_QUEUE,
-          workflowId,
-          args: [input],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: api.RoundId, value: input.roundId },
-            { key: api.LetterState, value: 'awaiting' },
-            { key: api.Outstanding, value: input.documents },
-          ],
-          // What the register shows that never changes (recipient, requested documents): listings carry it.
-          memo: letterMemo(input),
-        });
+        await client.workflow.start(api.WORKFLOW_TYPE, startRequest(input));
         result.started.push(workflowId);
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

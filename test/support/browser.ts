@@ -22,6 +22,7 @@ import { devServerOptions } from '../../worker/temporal-binaries';
 import { workflowBundle } from './temporal';
 
 export { WebAgent, type HttpResult } from './web-agent';
+export { eventually } from './wait';
 
 const { chromiumPath } = require('../../scripts/ensure-chromium') as { chromiumPath(): string };
 
@@ -84,23 +85,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
-}
-
-/** Polls `check` until it returns something truthy (or throws its last error at the deadline). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-      lastError = undefined;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) throw lastError ?? new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 /**

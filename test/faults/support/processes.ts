@@ -9,6 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { requireBinary } from '../../../worker/temporal-binaries';
+import { waitFor } from '../../support/wait';
+
+export { waitFor };
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ROUNDS_BIN = path.join(ROOT, 'bin', 'rounds.js');
@@ -29,25 +32,6 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-/** Polls `check` until it returns something truthy; throws its last error (or a timeout) at the deadline. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs: number, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-      last = undefined;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message ?? String(last)}` : ''}`);
-    }
-    await sleep(intervalMs);
-  }
 }
 
 function exited(child: ChildProcess): boolean {
