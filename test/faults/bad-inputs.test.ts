@@ -61,21 +61,25 @@ async function snapshot(letterId: string): Promise<Snapshot> {
 /** Runs CLI cases a few at a time; returns the ones whose exit code or message was not as expected. */
 async function cliCases(cases: { args: string[]; message: RegExp; code?: number }[]): Promise<string[]> {
   const wrong: string[] = [];
+  await threeAtATime(cases, async (c) => {
+    const r = await runRounds(['--address', server.address, ...c.args], {}, 60_000);
+    const label = `rounds ${c.args.map((a) => (a.length > 40 ? `${a.slice(0, 20)}…(${a.length})` : a)).join(' ')}`;
+    if (r.code !== (c.code ?? 1)) wrong.push(`${label}: exit ${r.code}, expected ${c.code ?? 1} (stderr: ${r.stderr.trim()})`);
+    else if (!c.message.test(r.stderr)) wrong.push(`${label}: stderr ${JSON.stringify(r.stderr.trim())} does not match ${c.message}`);
+    else if (/\n\s+at /.test(r.stderr)) wrong.push(`${label}: a stack trace instead of a message: ${r.stderr}`);
+    else if (r.stdout.trim() !== '' && !/^Usage:/m.test(r.stdout)) wrong.push(`${label}: printed ${JSON.stringify(r.stdout.slice(0, 200))} on stdout`);
+  });
+  return wrong;
+}
+
+/** Runs `each` over the cases, three at a time (each case starts a `rounds` process). */
+async function threeAtATime<C>(cases: C[], each: (c: C) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: 3 }, async () => {
-      while (next < cases.length) {
-        const c = cases[next++];
-        const r = await runRounds(['--address', server.address, ...c.args], {}, 60_000);
-        const label = `rounds ${c.args.map((a) => (a.length > 40 ? `${a.slice(0, 20)}…(${a.length})` : a)).join(' ')}`;
-        if (r.code !== (c.code ?? 1)) wrong.push(`${label}: exit ${r.code}, expected ${c.code ?? 1} (stderr: ${r.stderr.trim()})`);
-        else if (!c.message.test(r.stderr)) wrong.push(`${label}: stderr ${JSON.stringify(r.stderr.trim())} does not match ${c.message}`);
-        else if (/\n\s+at /.test(r.stderr)) wrong.push(`${label}: a stack trace instead of a message: ${r.stderr}`);
-        else if (r.stdout.trim() !== '' && !/^Usage:/m.test(r.stdout)) wrong.push(`${label}: printed ${JSON.stringify(r.stdout.slice(0, 200))} on stdout`);
-      }
+      while (next < cases.length) await each(cases[next++]);
     }),
   );
-  return wrong;
 }
 
 /** A Saturday well after the letters' first chase (20 working days from now), in the calendar's range. */
@@ -165,22 +169,16 @@ test('round folders: a broken folder is refused (file, line, what is wrong) and 
     { name: 'header injection in a name', dir: folder('inject', yaml('broken-inject'), ['letter,email,name', 'a1,a1@example.org,"Alex\nBcc: victim@example.org"']), message: /name: must be one line/, roundId: 'broken-inject' },
   ];
   const wrong: string[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 3 }, async () => {
-      while (next < cases.length) {
-        const c = cases[next++];
-        const start = await runRounds(['--address', server.address, 'start', c.dir, '--sent-on', 'now']);
-        const out = start.stdout + start.stderr;
-        if (start.code !== 1) wrong.push(`${c.name}: rounds start exited ${start.code}: ${out}`);
-        else if (!c.message.test(out)) wrong.push(`${c.name}: ${JSON.stringify(out)} does not match ${c.message}`);
-        else if (!/nothing was started|the round cannot be started/.test(out)) wrong.push(`${c.name}: does not say that nothing was started: ${out}`);
-        else if (/\n\s+at /.test(out)) wrong.push(`${c.name}: a stack trace: ${out}`);
-        const check = await runRounds(['check', c.dir]);
-        if (check.code !== 1) wrong.push(`${c.name}: rounds check exited ${check.code}`);
-      }
-    }),
-  );
+  await threeAtATime(cases, async (c) => {
+    const start = await runRounds(['--address', server.address, 'start', c.dir, '--sent-on', 'now']);
+    const out = start.stdout + start.stderr;
+    if (start.code !== 1) wrong.push(`${c.name}: rounds start exited ${start.code}: ${out}`);
+    else if (!c.message.test(out)) wrong.push(`${c.name}: ${JSON.stringify(out)} does not match ${c.message}`);
+    else if (!/nothing was started|the round cannot be started/.test(out)) wrong.push(`${c.name}: does not say that nothing was started: ${out}`);
+    else if (/\n\s+at /.test(out)) wrong.push(`${c.name}: a stack trace: ${out}`);
+    const check = await runRounds(['check', c.dir]);
+    if (check.code !== 1) wrong.push(`${c.name}: rounds check exited ${check.code}`);
+  });
   expect(wrong).toEqual([]);
   // Nothing of any of them exists: not the good rows of a round with one bad row either.
   for (const c of cases.filter((x) => x.roundId)) {
