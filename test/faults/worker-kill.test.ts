@@ -7,8 +7,8 @@
 // heartbeat timeout expires (workflows/letter.ts), not after the 2-minute start-to-close.
 import type { Client, Connection } from '@temporalio/client';
 import { MailSink } from '../../worker/mail-sink';
-import { completedCount, connectTo, essence, expectedMessageIds, historyTrouble, Ledger, report, statusOf } from './support/harness';
-import { DevServer, generateRound, runRounds, sleep, tempDir, waitFor, WorkerProcess } from './support/processes';
+import { completedCount, connectTo, essence, expectedMessageIds, historyTrouble, Ledger, pendingActivities, report, statusOf } from './support/harness';
+import { DevServer, generateRound, parseMessageId, runRounds, sleep, tempDir, waitFor, WorkerProcess, type GeneratedRound } from './support/processes';
 
 const LETTERS = 200;
 const MIN_KILLS = 5;
@@ -83,7 +83,9 @@ test(`kill -9 the worker at least ${MIN_KILLS} times while ${LETTERS} letters se
   expect(midSend()).toBeGreaterThanOrEqual(MIN_KILLS);
 
   // The last worker stays up. Everything must arrive and every letter close.
-  await waitFor('every expected email', () => expected.every((id) => ledger.byMessageId(round.roundId).has(id)), 200_000, 500);
+  await waitFor('every expected email', () => expected.every((id) => ledger.byMessageId(round.roundId).has(id)), 200_000, 500).catch(async (err: Error) => {
+    throw new Error(`${err.message}\n${await whatIsMissing(round, expected, kills)}`);
+  });
   await waitFor('every letter to close', async () => (await completedCount(client, round.roundId)) >= LETTERS, 60_000, 1000);
   expect(worker.running).toBe(true);
 
@@ -135,3 +137,21 @@ test(`kill -9 the worker at least ${MIN_KILLS} times while ${LETTERS} letters se
     expect(s.emails.map((e) => e.messageId)).toEqual(expectedMessageIds({ ...round, letterIds: [s.letterId] }, [0, 1, 2]));
   }
 });
+
+/** When emails are missing: which, what their letters' pending activities say, and the kills, so that a failure in CI explains itself. */
+async function whatIsMissing(round: GeneratedRound, expected: string[], kills: unknown[]): Promise<string> {
+  const got = ledger.byMessageId(round.roundId);
+  const missing = expected.filter((id) => !got.has(id));
+  const letters = [...new Set(missing.map((id) => parseMessageId(id)?.letterId).filter((id): id is string => !!id))];
+  const pending = await Promise.all(
+    letters.slice(0, 12).map(async (id) => ({ letter: id, pending: await pendingActivities(client, round.roundId, id).catch((e: Error) => e.message) })),
+  );
+  const last = workers[workers.length - 1];
+  return [
+    `missing ${missing.length} of ${expected.length} at ${new Date().toISOString()}, from ${letters.length} letters`,
+    `kills: ${JSON.stringify(kills)}`,
+    ...pending.map((p) => `${p.letter}: ${JSON.stringify(p.pending)}`),
+    `last worker running: ${last?.running}; its output ends:`,
+    (last?.output ?? '').slice(-3000),
+  ].join('\n');
+}

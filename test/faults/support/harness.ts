@@ -133,10 +133,32 @@ export async function historyTrouble(client: Client, roundId: string, letterId: 
   };
 }
 
-/** Pending activities of a letter: attempt numbers and last failures (what `temporal workflow describe` shows). */
-export async function pendingActivities(client: Client, roundId: string, letterId: string): Promise<{ attempt: number; lastFailure?: string }[]> {
+/** A pending activity as `temporal workflow describe` shows it: attempt, state, when it runs next, why the last attempt failed. */
+export interface PendingActivity {
+  activityId: string;
+  attempt: number;
+  state: string;
+  lastFailure?: string;
+  lastStartedAt?: string;
+  nextAttemptAt?: string;
+  lastWorker?: string;
+}
+
+const ts = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  t?.seconds != null ? new Date(Number(t.seconds) * 1000 + Math.round((t.nanos ?? 0) / 1e6)).toISOString() : undefined;
+
+/** Pending activities of a letter. */
+export async function pendingActivities(client: Client, roundId: string, letterId: string): Promise<PendingActivity[]> {
   const d = await letterHandle(client, roundId, letterId).describe();
-  return (d.raw.pendingActivities ?? []).map((p) => ({ attempt: p.attempt ?? 0, lastFailure: p.lastFailure?.message ?? undefined }));
+  return (d.raw.pendingActivities ?? []).map((p) => ({
+    activityId: p.activityId ?? '',
+    attempt: p.attempt ?? 0,
+    state: temporal.api.enums.v1.PendingActivityState[p.state ?? 0] ?? String(p.state),
+    lastFailure: p.lastFailure?.message ?? undefined,
+    lastStartedAt: ts(p.lastStartedTime),
+    nextAttemptAt: ts(p.nextAttemptScheduleTime),
+    lastWorker: p.lastWorkerIdentity ?? undefined,
+  }));
 }
 
 /** Prints a test's figures so they show in the jest output. */
