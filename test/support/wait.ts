@@ -28,3 +28,30 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
   }
 }
+
+/**
+ * Polls `done` for as long as `progress` (a count that only grows) keeps growing: fails once it
+ * has stood still for `stallMs`, or after `capMs` in all. For waits on work that a slow or busy
+ * machine only makes slower, where a fixed deadline would confuse slow with stuck.
+ */
+export async function waitWhileProgressing(
+  what: string,
+  done: () => Promise<boolean> | boolean,
+  progress: () => number,
+  stallMs: number,
+  capMs: number,
+  intervalMs = 500,
+): Promise<void> {
+  const start = Date.now();
+  let seen = progress();
+  let movedAt = start;
+  for (;;) {
+    if (await done()) return;
+    const now = Date.now();
+    const p = progress();
+    if (p !== seen) [seen, movedAt] = [p, now];
+    if (now - movedAt > stallMs) throw new Error(`waiting for ${what}: no progress for ${Math.round((now - movedAt) / 1000)} s (${Math.round((now - start) / 1000)} s in all)`);
+    if (now - start > capMs) throw new Error(`waiting for ${what}: still not done after ${Math.round(capMs / 1000)} s, though it was progressing`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

@@ -121,7 +121,11 @@ export const completedCount = (client: Client, roundId: string) => countWhere(cl
 const EventType = temporal.api.enums.v1.EventType;
 
 /** Counts of the events that say something went wrong in a workflow task. */
-export async function historyTrouble(client: Client, roundId: string, letterId: string): Promise<{ events: number; taskFailed: string[]; taskTimedOut: number }> {
+export async function historyTrouble(
+  client: Client,
+  roundId: string,
+  letterId: string,
+): Promise<{ events: number; taskFailed: string[]; taskTimedOut: number; maxTaskAttempt: number; maxEmailAttempt: number }> {
   const history = await letterHandle(client, roundId, letterId).fetchHistory();
   const events = history.events ?? [];
   return {
@@ -130,6 +134,9 @@ export async function historyTrouble(client: Client, roundId: string, letterId: 
       .filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
       .map((e) => e.workflowTaskFailedEventAttributes?.failure?.message ?? 'workflow task failed'),
     taskTimedOut: events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT).length,
+    // Retried workflow tasks are written once they complete, with their attempt number.
+    maxTaskAttempt: Math.max(0, ...events.map((e) => e.workflowTaskScheduledEventAttributes?.attempt ?? 0)),
+    maxEmailAttempt: Math.max(0, ...events.map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0)),
   };
 }
 

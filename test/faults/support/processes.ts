@@ -80,6 +80,8 @@ export interface DevServerOptions {
 export class DevServer {
   child!: ChildProcess;
   private stderr = '';
+  /** Error lines the server has logged since it started (it runs with --log-level error). */
+  errorLines = 0;
 
   private constructor(
     readonly dbFile: string,
@@ -105,7 +107,8 @@ export class DevServer {
     this.stderr = '';
     this.child = track(spawn(requireBinary('cli'), args, { stdio: ['ignore', 'ignore', 'pipe'] }));
     this.child.stderr!.on('data', (d: Buffer) => {
-      this.stderr = (this.stderr + d.toString()).slice(-4000);
+      this.stderr = (this.stderr + d.toString()).slice(-20_000);
+      this.errorLines += d.toString().split('\n').filter(Boolean).length;
     });
     await waitFor(
       `the Temporal dev server on ${this.address}`,
@@ -124,6 +127,11 @@ export class DevServer {
       this.opts.readyTimeoutMs ?? 60_000,
       200,
     );
+  }
+
+  /** The end of what the server has logged. */
+  get log(): string {
+    return this.stderr;
   }
 
   /** SIGTERM (SIGKILL after 10 s). The data stays in dbFile. */
