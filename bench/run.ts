@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { listLetters, queries } from '../client/queries';
 import { loadRoundFolder } from '../client/round-folder';
-import { DEV_SERVER_SQLITE_PRAGMAS } from '../client/serve';
+import { DEV_SERVER_SQLITE_PRAGMAS } from '../worker/temporal-binaries';
 import type { LetterStatus } from '../domain/types';
 import { MailSink, type SinkMessage } from '../worker/mail-sink';
 import { ensureSearchAttributes } from '../worker/search-attributes';
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     log(`temp folder ${work}`);
     const server = await DevServer.start({
       dbFile: path.join(work, 'temporal.db'),
-      sqlitePragmas: opts.sqlite === 'wal' ? DEV_SERVER_SQLITE_PRAGMAS : undefined,
+      sqlitePragmas: opts.sqlite === 'wal' ? DEV_SERVER_SQLITE_PRAGMAS : {},
       dynamicConfig: opts.serverConfig,
     });
     cleanup.push(() => server.stop());

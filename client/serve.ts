@@ -10,7 +10,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectClient, temporalSettings, TemporalUnreachableError } from '../worker/connection';
 import { MailSink } from '../worker/mail-sink';
 import { ensureSearchAttributes } from '../worker/search-attributes';
-import { requireBinary } from '../worker/temporal-binaries';
+import { DEV_SERVER_SQLITE_PRAGMAS, requireBinary } from '../worker/temporal-binaries';
 import { connectWorker, createLetterWorker } from '../worker/worker';
 import { TASK_QUEUE } from '../workflows/letter-api';
 import { SystemError, UserError } from './errors';
@@ -21,14 +21,6 @@ const ROOT = path.resolve(__dirname, '..');
 export const VAR_DIR = process.env.ROUNDS_VAR_DIR ?? path.join(ROOT, 'var');
 
 type Print = (s: string) => void;
-
-/**
- * SQLite's write-ahead log for `npm start`'s dev server (the bench uses the same): the bench
- * measured 2.4x the start rate (119 -> 286 letters/s) and a third off the chase delay p99.
- * synchronous=normal stays consistent after a crash of any process; only a power cut can undo
- * the last moments (an email then goes again, with the same Message-ID).
- */
-export const DEV_SERVER_SQLITE_PRAGMAS = { journal_mode: 'wal', synchronous: 'normal' };
 
 /** Where workers on this host note the emails the SMTP server accepted (activities/sent-journal.ts); 'none' for no journal. */
 function sentJournal(): string | undefined {

@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { requireBinary } from '../../../worker/temporal-binaries';
+import { DEV_SERVER_SQLITE_PRAGMAS, requireBinary } from '../../../worker/temporal-binaries';
 import { waitFor } from '../../support/wait';
 
 export { waitFor };
@@ -72,7 +72,7 @@ export interface DevServerOptions {
   port?: number;
   /** `--dynamic-config-value KEY=VALUE` pairs. */
   dynamicConfig?: Record<string, unknown>;
-  /** SQLite pragmas, e.g. { journal_mode: 'wal' }. */
+  /** SQLite pragmas; npm start's (WAL) by default, {} for SQLite's own. */
   sqlitePragmas?: Record<string, string>;
   readyTimeoutMs?: number;
 }
@@ -103,7 +103,7 @@ export class DevServer {
   private async launch(): Promise<void> {
     const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(this.port), '--db-filename', this.dbFile, '--log-level', 'error'];
     for (const [k, v] of Object.entries(this.opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
-    for (const [k, v] of Object.entries(this.opts.sqlitePragmas ?? {})) args.push('--sqlite-pragma', `${k}=${v}`);
+    for (const [k, v] of Object.entries(this.opts.sqlitePragmas ?? DEV_SERVER_SQLITE_PRAGMAS)) args.push('--sqlite-pragma', `${k}=${v}`);
     this.stderr = '';
     this.child = track(spawn(requireBinary('cli'), args, { stdio: ['ignore', 'ignore', 'pipe'] }));
     this.child.stderr!.on('data', (d: Buffer) => {
