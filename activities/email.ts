@@ -1,6 +1,7 @@
 // Sending email: the only place the system talks SMTP.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import nodemailer from 'nodemailer';
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { assertSafeMessage, HeaderInjectionError, type EmailMessage } from '../domain/email';
 import { SentJournal } from './sent-journal';
@@ -13,6 +14,43 @@ export interface EmailConfig {
   smtpUrl: string;
   /** File of accepted attempts (activities/sent-journal.ts), so a retry after a worker died does not send again; none: no journal. */
   sentJournal?: string;
+  /** Connections and timeouts (tests shorten them); SMTP_DEFAULTS otherwise. */
+  smtp?: Partial<SmtpSettings>;
+}
+
+export interface SmtpSettings {
+  maxConnections: number;
+  connectionTimeoutMs: number;
+  greetingTimeoutMs: number;
+  socketTimeoutMs: number;
+}
+
+export const SMTP_DEFAULTS: SmtpSettings = {
+  // One worker keeps at most this many connections to the relay; its other emails wait for one.
+  maxConnections: 5,
+  // Shorter than the activity's start-to-close timeout (2 minutes), so an attempt that the
+  // workflow gives up on has really stopped talking to the server.
+  connectionTimeoutMs: 15_000,
+  greetingTimeoutMs: 15_000,
+  socketTimeoutMs: 45_000,
+};
+
+/**
+ * nodemailer's options for `smtpUrl` with ours. Not `{ url, pool, ... }`: given a `url`,
+ * nodemailer reads only the URL and drops every other option, which left the worker with no
+ * pool (a connection per email, 20 at once) and nodemailer's default timeouts (10 minutes of
+ * socket silence), longer than the activity's own timeout.
+ */
+export function transportOptions(smtpUrl: string, settings: Partial<SmtpSettings> = {}): SMTPPool.Options {
+  const s = { ...SMTP_DEFAULTS, ...settings };
+  return {
+    ...parseConnectionUrl(smtpUrl),
+    pool: true,
+    maxConnections: s.maxConnections,
+    connectionTimeout: s.connectionTimeoutMs,
+    greetingTimeout: s.greetingTimeoutMs,
+    socketTimeout: s.socketTimeoutMs,
+  };
 }
 
 export interface SentEmail {
@@ -22,16 +60,7 @@ export interface SentEmail {
 }
 
 export function createEmailActivities(config: EmailConfig) {
-  const transport = nodemailer.createTransport({
-    url: config.smtpUrl,
-    pool: true,
-    maxConnections: 5,
-    // Shorter than the activity's start-to-close timeout, so an attempt that the
-    // workflow gives up on has really stopped talking to the server.
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 45_000,
-  } as SMTPPool.Options);
+  const transport = nodemailer.createTransport(transportOptions(config.smtpUrl, config.smtp));
 
   const journal = config.sentJournal ? new SentJournal(config.sentJournal) : undefined;
 
