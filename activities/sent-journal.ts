@@ -1,12 +1,11 @@
 // Which email attempts the SMTP server has accepted, kept in a file next to the worker.
 // Why: between the server accepting an email and Temporal hearing that the activity finished
 // (~0.1 s on a busy dev server), a worker that dies leaves Temporal to retry an email that was
-// already sent. The fault test killed a worker five times while 200 letters sent and got ~30
-// such duplicates. Written the moment the server says 250 and read only by a retry, the
-// journal lets the retry answer "already sent" instead of sending it again; what remains is
-// a kill between the 250 and this write (microseconds). Workers share it when they share the
-// file (one host, or a shared volume); otherwise a retry on another host sends again, with the
-// same Message-ID (README, "Email: what is guaranteed").
+// already sent. Written the moment the server says 250 and read only by a retry, the journal
+// lets the retry answer "already sent" instead of sending it again; what remains is a kill
+// before the worker has read the 250. Workers share it when they share the file (one host, or
+// a shared volume); otherwise a retry on another host sends again, with the same Message-ID
+// (README, "Email: what is guaranteed").
 import fs from 'node:fs';
 import path from 'node:path';
 
