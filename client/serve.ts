@@ -10,7 +10,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectClient, temporalSettings, TemporalUnreachableError } from '../worker/connection';
 import { MailSink } from '../worker/mail-sink';
 import { ensureSearchAttributes } from '../worker/search-attributes';
-import { DEV_SERVER_SQLITE_PRAGMAS, requireBinary } from '../worker/temporal-binaries';
+import { requireBinary, sqlitePragmaArgs } from '../worker/temporal-binaries';
 import { connectWorker, createLetterWorker } from '../worker/worker';
 import { TASK_QUEUE } from '../workflows/letter-api';
 import { SystemError, UserError } from './errors';
@@ -145,7 +145,7 @@ function startDevServer(port: number, uiPort: number): ChildProcess {
     '--port', String(port),
     '--ui-port', String(uiPort),
     '--log-level', 'error',
-    ...Object.entries(DEV_SERVER_SQLITE_PRAGMAS).flatMap(([k, v]) => ['--sqlite-pragma', `${k}=${v}`]),
+    ...sqlitePragmaArgs(),
   ];
   const child = spawn(temporal, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(`temporal: ${d}`));

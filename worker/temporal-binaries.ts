@@ -14,6 +14,11 @@ const ROOT = path.resolve(__dirname, '..');
  */
 export const DEV_SERVER_SQLITE_PRAGMAS = { journal_mode: 'wal', synchronous: 'normal' };
 
+/** `temporal server start-dev` arguments for SQLite pragmas (npm start's by default). */
+export function sqlitePragmaArgs(pragmas: Record<string, string> = DEV_SERVER_SQLITE_PRAGMAS): string[] {
+  return Object.entries(pragmas).flatMap(([k, v]) => ['--sqlite-pragma', `${k}=${v}`]);
+}
+
 const LOCAL_BIN = path.join(ROOT, '.tools', 'venv', 'bin');
 
 const BINARIES = {

@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { DEV_SERVER_SQLITE_PRAGMAS, requireBinary } from '../../../worker/temporal-binaries';
+import { requireBinary, sqlitePragmaArgs } from '../../../worker/temporal-binaries';
 import { waitFor } from '../../support/wait';
 
 export { waitFor };
@@ -103,7 +103,7 @@ export class DevServer {
   private async launch(): Promise<void> {
     const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(this.port), '--db-filename', this.dbFile, '--log-level', 'error'];
     for (const [k, v] of Object.entries(this.opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
-    for (const [k, v] of Object.entries(this.opts.sqlitePragmas ?? DEV_SERVER_SQLITE_PRAGMAS)) args.push('--sqlite-pragma', `${k}=${v}`);
+    args.push(...sqlitePragmaArgs(this.opts.sqlitePragmas));
     this.stderr = '';
     this.child = track(spawn(requireBinary('cli'), args, { stdio: ['ignore', 'ignore', 'pipe'] }));
     this.child.stderr!.on('data', (d: Buffer) => {
