@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Quiet on success, everything on failure: logs and servers' output are kept per test file
+  // and printed only for a file with a failed test (test/support/quiet-environment.ts).
+  testEnvironment: '<rootDir>/test/support/quiet-environment.ts',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/test/faults/'],
   // Type checking is `tsc --noEmit` (npm test runs it first); ts-jest only transpiles.

@@ -4,7 +4,9 @@
 // servers on free ports.
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Quiet on success, everything on failure: logs and servers' output are kept per test file
+  // and printed only for a file with a failed test (test/support/quiet-environment.ts).
+  testEnvironment: '<rootDir>/test/support/quiet-environment.ts',
   testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
   setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },

@@ -16,6 +16,7 @@ import { createLetterWorker } from '../../worker/worker';
 import { MailSink } from '../../worker/mail-sink';
 import { ensureSearchAttributes } from '../../worker/search-attributes';
 import { timeSkippingServerOptions } from '../../worker/temporal-binaries';
+import { appendTestLog } from './test-log';
 
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping(timeSkippingServerOptions());
@@ -30,7 +31,9 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
-const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;
+// The bundler's warnings go to the test file's log (printed if a test fails), errors show, and
+// its info (webpack's module statistics) is dropped.
+const quietLogger = { trace() {}, debug() {}, info() {}, warn: (message: string) => appendTestLog('bundler', message), error: console.error, log() {} } as never;
 
 export async function mailSink(): Promise<MailSink> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-outbox-'));

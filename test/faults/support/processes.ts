@@ -8,7 +8,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { requireBinary, sqlitePragmaArgs } from '../../../worker/temporal-binaries';
+import { sqlitePragmaArgs } from '../../../worker/temporal-binaries';
+import { appendTestLog, realTemporalCli } from '../../support/test-log';
 import { waitFor } from '../../support/wait';
 
 export { waitFor };
@@ -105,8 +106,10 @@ export class DevServer {
     for (const [k, v] of Object.entries(this.opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
     args.push(...sqlitePragmaArgs(this.opts.sqlitePragmas));
     this.stderr = '';
-    this.child = track(spawn(requireBinary('cli'), args, { stdio: ['ignore', 'ignore', 'pipe'] }));
+    // The CLI itself, not the tests' quiet wrapper: errorLines counts what it writes to stderr.
+    this.child = track(spawn(realTemporalCli(), args, { stdio: ['ignore', 'ignore', 'pipe'] }));
     this.child.stderr!.on('data', (d: Buffer) => {
+      appendTestLog(`dev server ${this.address}`, d.toString());
       this.stderr = (this.stderr + d.toString()).slice(-20_000);
       this.errorLines += d.toString().split('\n').filter(Boolean).length;
     });
@@ -189,6 +192,7 @@ export class WorkerProcess {
       }),
     );
     const keep = (d: Buffer) => {
+      appendTestLog(`worker process ${this.child.pid}`, d.toString());
       this.output = (this.output + d.toString()).slice(-200_000);
     };
     this.child.stdout!.on('data', keep);
