@@ -2,7 +2,14 @@
 // Makes sure a Chromium binary is there for the browser tests (playwright-core drives it;
 // it downloads no browser of its own). Looks at ROUNDS_CHROMIUM_PATH first, then
 // /usr/bin/chromium. When neither exists and we run as root on a machine with apt-get, it
-// installs Debian's `chromium` package (saying so); otherwise it fails with how to install it.
+// installs Debian's `chromium` package (saying so in one line; apt's own output shows only
+// if it fails); otherwise it fails with how to install it. Silent when Chromium is there.
+//
+// --no-install-recommends: headless Chromium needs only chromium's Depends (the libraries,
+// and chromium-common); its Recommends (upower, udev, Mesa's GL drivers, fonts-liberation,
+// a notification daemon, system-config-printer) are for a desktop and would pull in some
+// hundred more packages. fontconfig's own dependency brings a font (DejaVu), which is all
+// the browser tests' pages need.
 //
 // Used as `node scripts/ensure-chromium.js` (npm's pretest) and, from tests, as
 // `require('../../scripts/ensure-chromium').chromiumPath()`.
@@ -25,44 +32,55 @@ function isExecutable(file) {
 function howToInstall() {
   return (
     `Install Chromium, then run the tests again:\n` +
-    `  Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y chromium\n` +
+    `  Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium\n` +
     `  elsewhere:      install Chromium or Google Chrome and set ${ENV_VAR}=/path/to/chromium`
   );
 }
 
 /** The Chromium to use, without installing anything; throws with instructions when there is none. */
-function chromiumPath() {
+function chromiumPath(defaultPath = DEFAULT_PATH) {
   const fromEnv = process.env[ENV_VAR];
   if (fromEnv) {
     if (!isExecutable(fromEnv)) throw new Error(`${ENV_VAR} is set to ${fromEnv}, which is not an executable file.\n${howToInstall()}`);
     return fromEnv;
   }
-  if (isExecutable(DEFAULT_PATH)) return DEFAULT_PATH;
-  throw new Error(`Chromium is not installed at ${DEFAULT_PATH} (the browser tests need it).\n${howToInstall()}`);
+  if (isExecutable(defaultPath)) return defaultPath;
+  throw new Error(`Chromium is not installed at ${defaultPath} (the browser tests need it).\n${howToInstall()}`);
 }
 
 function commandExists(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** Runs cmd quietly; on failure throws with everything it printed. */
 function run(cmd, args) {
-  console.log(`ensure-chromium: running ${[cmd, ...args].join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal}).\n${howToInstall()}`);
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (r.status !== 0) {
+    const output = [r.stdout, r.stderr, r.error?.message].filter(Boolean).join('\n').trim();
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal}):\n${output}\n${howToInstall()}`);
+  }
 }
 
-/** chromiumPath(), installing Debian's chromium first when it is missing and we may (root + apt-get). */
-function ensureChromium() {
+/**
+ * chromiumPath(), installing Debian's chromium first when it is missing and we may (root +
+ * apt-get). `opts` are for tests: where Chromium is looked for and whether we are root.
+ */
+function ensureChromium(opts = {}) {
+  const defaultPath = opts.defaultPath ?? DEFAULT_PATH;
   try {
-    return chromiumPath();
+    return chromiumPath(defaultPath);
   } catch (err) {
     if (process.env[ENV_VAR]) throw err;
-    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+    const isRoot = opts.isRoot ?? (typeof process.getuid === 'function' && process.getuid() === 0);
     if (!isRoot || !commandExists('apt-get')) throw err;
-    console.log(`ensure-chromium: ${DEFAULT_PATH} is missing; installing Debian's chromium package with apt-get`);
-    run('apt-get', ['update']);
-    run('apt-get', ['install', '-y', 'chromium']);
-    return chromiumPath();
+    console.log(`ensure-chromium: ${defaultPath} is missing; installing Debian's chromium package (apt-get, without recommended packages)`);
+    run('apt-get', ['-q', 'update']);
+    run('apt-get', ['-q', 'install', '-y', '--no-install-recommends', 'chromium']);
+    return chromiumPath(defaultPath);
   }
 }
 
@@ -70,8 +88,7 @@ module.exports = { chromiumPath, ensureChromium, DEFAULT_PATH, ENV_VAR };
 
 if (require.main === module) {
   try {
-    const found = ensureChromium();
-    console.log(`ensure-chromium: using ${found}`);
+    ensureChromium();
   } catch (err) {
     console.error(`ensure-chromium: ${err.message}`);
     process.exit(1);
