@@ -105,10 +105,45 @@ function list(v: unknown): string[] {
   return typeof v === 'string' ? [v] : [];
 }
 
-/** Only a local path may be a redirect target after sign-in. */
-function safeNext(v: unknown): string {
+// Any origin of our own: only what it resolves to is compared, never the name.
+const OWN_ORIGIN = 'http://dashboard.invalid';
+
+/**
+ * Only a path on this site may be a redirect target after sign-in. Browsers drop tabs and
+ * line breaks from URLs and read '\' as '/', so '/\t/evil.org' would leave the site: a
+ * target with any control character or backslash is refused, and what is left must resolve
+ * to this origin. The path is returned as the URL parser normalised it ('/' when refused).
+ */
+export function safeNext(v: unknown): string {
   const s = str(v);
-  return s.startsWith('/') && !s.startsWith('//') && !s.startsWith('/\\') && !/[\r\n]/.test(s) ? s : '/';
+  if (!s.startsWith('/') || /[\u0000-\u001f\u007f-\u009f\\]/.test(s)) return '/';
+  let url: URL;
+  try {
+    url = new URL(s, OWN_ORIGIN);
+  } catch {
+    return '/';
+  }
+  const target = url.pathname + url.search + url.hash;
+  // '/.//evil.org' normalises to '//evil.org', which a browser reads as another host.
+  if (url.origin !== OWN_ORIGIN || target.startsWith('//') || new URL(target, OWN_ORIGIN).origin !== OWN_ORIGIN) return '/';
+  return target;
+}
+
+/**
+ * What went wrong, in one line without a stack: the error's message and those of its causes
+ * (a Temporal ServiceError says what it was doing; its gRPC cause says why, e.g.
+ * "14 UNAVAILABLE: No connection established").
+ */
+export function failureText(thrown: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = thrown;
+  for (let depth = 0; depth < 5 && e !== undefined && e !== null; depth++) {
+    const message = e instanceof Error || (typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') ? String((e as { message: string }).message) : typeof e === 'object' ? '' : String(e);
+    const line = message.split('\n')[0].trim();
+    if (line && !parts.some((p) => p.includes(line))) parts.push(line);
+    e = typeof e === 'object' ? (e as { cause?: unknown }).cause : undefined;
+  }
+  return parts.length > 0 ? parts.join(': ') : 'it failed without saying why (the dashboard’s log has the details)';
 }
 
 function pathOf(url: string): string {
@@ -216,23 +251,29 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
 
   app.setNotFoundHandler((req, reply) => send(reply, 404, errorPage(ctx(req, reply), 'Page not found', 'There is no page at this address.')));
 
-  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
-    if (err.code?.startsWith('FST_CSRF')) {
+  // Anything thrown becomes a page: a Fastify or plugin error (string code, statusCode), a
+  // gRPC error from Temporal (numeric code), or a value that is not an Error at all.
+  app.setErrorHandler((thrown: unknown, req, reply) => {
+    const err = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as { code?: unknown; statusCode?: unknown; message?: unknown };
+    const code = typeof err.code === 'string' ? err.code : '';
+    const statusCode = typeof err.statusCode === 'number' ? err.statusCode : 0;
+    if (code.startsWith('FST_CSRF')) {
       return send(
         reply,
         403,
         errorPage(ctx(req, reply), 'Form refused', 'This form could not be accepted: it has expired or did not come from this dashboard. Go back, reload the page and try again.'),
       );
     }
-    if (err.statusCode === 429) {
+    if (statusCode === 429) {
       return send(reply, 429, errorPage(ctx(req, reply), 'Too many requests', 'Too many requests. Wait a minute, then try again.'));
     }
-    if (err instanceof UserError) return send(reply, 404, errorPage(ctx(req, reply), 'Not found', err.message));
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return send(reply, err.statusCode, errorPage(ctx(req, reply), 'Request refused', err.message));
+    if (thrown instanceof UserError) return send(reply, 404, errorPage(ctx(req, reply), 'Not found', thrown.message));
+    if (statusCode >= 400 && statusCode < 500) {
+      return send(reply, statusCode, errorPage(ctx(req, reply), 'Request refused', typeof err.message === 'string' ? err.message : 'The request was not understood.'));
     }
-    req.log.error(err);
-    return send(reply, 500, errorPage(ctx(req, reply), 'Something went wrong', `The dashboard could not do that: ${err.message}`));
+    // The person sees what failed and why (Temporal's own cause), the log gets the stack.
+    req.log.error({ err: thrown }, 'request failed');
+    return send(reply, 500, errorPage(ctx(req, reply), 'Something went wrong', `The dashboard could not do that: ${failureText(thrown)}`));
   });
 
   // ---------------------------------------------------------------- static, sign-in
