@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { ServiceError } from '@temporalio/client';
 import { addUser } from '../client/users';
+import { LoginThrottle } from '../client/web/auth';
 import { safeNext, startWebServer } from '../client/web/server';
 import { fakeClient, tempDir, WebAgent, type FakeLetter } from './support/browser';
 
@@ -119,5 +120,45 @@ describe('item 11: a failure from Temporal is an HTML page that says why, never 
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('item 14: wrong passwords are counted before the password is checked', () => {
+  test('20 wrong passwords sent at once: 5 are checked (401), 15 are refused (429, Retry-After)', async () => {
+    const s = await site();
+    try {
+      const agent = new WebAgent(s.url);
+      const token = await agent.csrfFrom('/login');
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => agent.post('/login', { _csrf: token, name: 'sam', password: `wrong-guess-${i}`, next: '/' })),
+      );
+      const codes = results.map((r) => r.status).sort();
+      expect(codes.filter((c) => c === 401)).toHaveLength(5);
+      expect(codes.filter((c) => c === 429)).toHaveLength(15);
+      for (const r of results.filter((x) => x.status === 429)) {
+        expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(r.text).toContain('Too many wrong passwords');
+      }
+      // The right password is refused too while the name is held back.
+      expect((await agent.post('/login', { _csrf: token, name: 'sam', password: s.passwords.sam, next: '/' })).status).toBe(429);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('an attempt is a failure until its password proves right; a right one gives back its count', () => {
+    let now = 0;
+    const t = new LoginThrottle(undefined, () => now);
+    // Five attempts in flight at once: the fifth already closes the door for the sixth.
+    for (let i = 0; i < 5; i++) expect(t.attempt('sam', '10.0.0.1')).toBe(0);
+    expect(t.attempt('sam', '10.0.0.1')).toBe(30_000);
+    expect(t.attempt('kim', '10.0.0.1')).toBe(30_000);
+    // One of the five was right after all: the name is forgiven, the address is back to four.
+    t.succeeded('sam', '10.0.0.1');
+    expect(t.retryAfter('sam', '10.0.0.1')).toBe(0);
+    expect(t.attempt('kim', '10.0.0.1')).toBe(0);
+    expect(t.attempt('kim', '10.0.0.1')).toBe(30_000);
+    now += 15 * 60_000 + 1;
+    expect(t.attempt('kim', '10.0.0.1')).toBe(0);
   });
 });

@@ -291,7 +291,8 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     const name = str(b.name).trim();
     const password = str(b.password);
     const next = safeNext(b.next);
-    const wait = throttle.retryAfter(name, req.ip);
+    // Counted before the password is hashed, so guesses sent at once cannot all get through.
+    const wait = throttle.attempt(name, req.ip);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       reply.header('Retry-After', String(seconds));
@@ -299,10 +300,9 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     }
     const user = await verifyUser(opts.usersFile, name, password);
     if (!user) {
-      throttle.failed(name, req.ip);
       return send(reply, 401, loginPage(ctx(req, reply), { next, name, error: 'That name and password do not match an account.' }));
     }
-    throttle.succeeded(name);
+    throttle.succeeded(name, req.ip);
     if (req.signedIn) sessions.destroy(req.signedIn.id);
     const session = sessions.create(user.name, user.role);
     reply.setCookie(SESSION_COOKIE, session.id, cookieOpts);
