@@ -14,11 +14,11 @@ import { requireBinary, sqlitePragmaArgs } from '../worker/temporal-binaries';
 import { connectWorker, createLetterWorker } from '../worker/worker';
 import { TASK_QUEUE } from '../workflows/letter-api';
 import { SystemError, UserError } from './errors';
-import { ensureFirstUser } from './users';
+import { ensureFirstUser, usersFileLocation, varDir } from './users';
 import { startWebServer } from './web/server';
 
 const ROOT = path.resolve(__dirname, '..');
-export const VAR_DIR = process.env.ROUNDS_VAR_DIR ?? path.join(ROOT, 'var');
+export const VAR_DIR = varDir();
 
 type Print = (s: string) => void;
 
@@ -122,7 +122,8 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
 async function startDashboard(client: import('@temporalio/client').Client, outboxDir: string | undefined, print: Print, stack: (() => Promise<void> | void)[]) {
   const port = Number(process.env.ROUNDS_PORT ?? 3000);
   try {
-    const usersFile = process.env.ROUNDS_USERS_FILE ?? path.join(VAR_DIR, 'users.json');
+    // The same file `rounds user ...` changes (usersFileLocation), wherever either is run from.
+    const usersFile = usersFileLocation();
     const first = await ensureFirstUser(usersFile);
     const web = await startWebServer({ client, port, host: process.env.ROUNDS_HOST ?? '127.0.0.1', outboxDir, usersFile, secureCookies: process.env.ROUNDS_SECURE_COOKIES === '1',
       trustProxy: process.env.ROUNDS_TRUST_PROXY === '1',

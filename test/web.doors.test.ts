@@ -4,7 +4,7 @@
 // stand-in client (test/support/browser.ts): none of this needs a Temporal server.
 import type { Client } from '@temporalio/client';
 import { ServiceError } from '@temporalio/client';
-import { addUser } from '../client/users';
+import { addUser, removeUser, setPassword, setRole } from '../client/users';
 import { LoginThrottle } from '../client/web/auth';
 import { safeNext, startWebServer } from '../client/web/server';
 import { fakeClient, tempDir, WebAgent, type FakeLetter } from './support/browser';
@@ -160,5 +160,52 @@ describe('item 14: wrong passwords are counted before the password is checked', 
     expect(t.attempt('kim', '10.0.0.1')).toBe(30_000);
     now += 15 * 60_000 + 1;
     expect(t.attempt('kim', '10.0.0.1')).toBe(0);
+  });
+});
+
+describe('item 13: every request checks its session against the users file as it is now', () => {
+  let s: Site;
+  beforeEach(async () => (s = await site()));
+  afterEach(() => s?.close());
+  const letterPath = '/letters/r1/kent';
+
+  test('a removed user is signed out at their next request', async () => {
+    const sam = await signedIn(s, 'sam');
+    expect((await sam.get(letterPath)).status).toBe(200);
+    const token = await sam.csrfFrom(letterPath);
+    removeUser(s.usersFile, 'sam');
+    const page = await sam.get(letterPath);
+    expect(page.status).toBe(303);
+    expect(page.location).toBe(`/login?next=${encodeURIComponent(letterPath)}`);
+    const post = await sam.post(`${letterPath}/note`, { _csrf: token, text: 'still here?' });
+    expect(post.status).toBe(401);
+    expect(post.text).toContain('Your session has ended');
+    // And they cannot sign in again.
+    expect((await sam.signIn('sam', s.passwords.sam)).status).toBe(401);
+  });
+
+  test('a new role applies at the next request, both ways', async () => {
+    const lee = await signedIn(s, 'lee');
+    expect((await lee.get('/start')).status).toBe(200);
+    setRole(s.usersFile, 'lee', 'viewer');
+    const refused = await lee.get('/start');
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('Starting a round needs the lead role; yours is viewer.');
+    const letter = await lee.get(letterPath);
+    expect(letter.text).toContain('Signed in as <strong>lee</strong> (viewer)');
+    expect(letter.text).not.toContain(`action="${letterPath}/note"`);
+    setRole(s.usersFile, 'lee', 'lead');
+    expect((await lee.get('/start')).status).toBe(200);
+  });
+
+  test('a new password ends the sessions begun with the old one, not the one begun after', async () => {
+    const before = await signedIn(s, 'sam');
+    expect((await before.get(letterPath)).status).toBe(200);
+    const { password } = await setPassword(s.usersFile, 'sam');
+    expect((await before.get(letterPath)).status).toBe(303);
+    const after = new WebAgent(s.url);
+    expect((await after.signIn('sam', password)).status).toBe(303);
+    expect((await after.get(letterPath)).status).toBe(200);
+    expect((await after.get(letterPath)).status).toBe(200);
   });
 });

@@ -1,10 +1,16 @@
 // Sessions and sign-in throttling for the dashboard.
 //
 // Sessions live in this process's memory (a Map): a random 256-bit id in a signed cookie
-// (HttpOnly, SameSite=Lax, Secure behind TLS) points at { user, role }. Restarting the
-// dashboard signs everyone out, and two dashboard processes do not share sessions; for a
-// staff tool on one machine that is fine. A session ends after 8 hours idle or 12 hours in
-// all, or at sign-out.
+// (HttpOnly, SameSite=Lax, Secure behind TLS) points at { user, role, credential }.
+// Restarting the dashboard signs everyone out, and two dashboard processes do not share
+// sessions; for a staff tool on one machine that is fine. A session ends after 8 hours idle
+// or 12 hours in all, or at sign-out.
+//
+// Every request checks its session against the users file as it is now (stillValid, through
+// a UserDirectory that rereads the file only when it changes): a removed user is signed out,
+// a new role applies at once, and a new password ends the sessions begun with the old one
+// (the session carries the password's credential). The check needs only what the session
+// says, not where it is kept.
 //
 // Sign-in throttling: after 5 wrong passwords for a name, or from an address, within 15
 // minutes, further attempts for that name / from that address are refused (429, with
@@ -14,12 +20,14 @@
 // forgiven if the password was right: otherwise 20 guesses sent at once would all pass the
 // check before the first of them had failed.
 import crypto from 'node:crypto';
-import type { Role } from '../users';
+import type { Role, UserDirectory } from '../users';
 
 export interface Session {
   id: string;
   user: string;
   role: Role;
+  /** The credential of the password the person signed in with (Account.credential). */
+  credential: string;
   created: number;
   lastSeen: number;
   /** A one-time message for the next page this person sees (e.g. after a redirect). */
@@ -35,10 +43,10 @@ export class SessionStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(user: string, role: Role): Session {
+  create(user: string, role: Role, credential: string): Session {
     this.prune();
     const t = this.now();
-    const session: Session = { id: crypto.randomBytes(32).toString('base64url'), user, role, created: t, lastSeen: t };
+    const session: Session = { id: crypto.randomBytes(32).toString('base64url'), user, role, credential, created: t, lastSeen: t };
     this.sessions.set(session.id, session);
     return session;
   }
@@ -70,6 +78,15 @@ export class SessionStore {
       if (t - s.lastSeen > this.idleMs || t - s.created > this.maxAgeMs) this.sessions.delete(id);
     }
   }
+}
+
+/**
+ * The role a session's user has now, or null when the session no longer stands: the user was
+ * removed, or their password changed since they signed in.
+ */
+export function stillValid(session: { user: string; credential: string }, users: UserDirectory): Role | null {
+  const account = users.find(session.user);
+  return account && account.credential === session.credential ? account.role : null;
 }
 
 interface Failures {

@@ -19,7 +19,9 @@
 //   GET  /static/style.css
 //
 // Security: sessions are server-side in memory (see auth.ts) behind a signed, HttpOnly,
-// SameSite=Lax cookie (Secure with secureCookies); every POST needs a CSRF token
+// SameSite=Lax cookie (Secure with secureCookies), and every request checks its user against
+// the users file as it is now (removed: signed out; new role: applies; new password: the
+// older sessions end); every POST needs a CSRF token
 // (@fastify/csrf-protection, bound to the session); sign-in is throttled per name and per
 // address (auth.ts) and rate-limited; helmet sets the security headers and a CSP that
 // allows no scripts at all; every value from letters or staff is escaped by `html`. A round
@@ -40,13 +42,13 @@ import type { RoundPlan } from '../../domain/round';
 import { isLetterState } from '../../domain/states';
 import type { DeclinePayload, ExtendPayload, NotePayload, PausePayload, ReceiptPayload, ResumePayload, WithdrawPayload } from '../../domain/types';
 import { workflowIdFor } from '../../workflows/letter-api';
-import { UserError } from '../errors';
+import { SystemError, UserError } from '../errors';
 import { exportRoundCsv, letterStatuses, statusOf } from '../export';
 import { letterInputs, startLetters, updateLetter } from '../letters';
 import { listLetters, queries, registerOrder, summarise, type LetterRow } from '../queries';
 import { hasErrors } from '../round-folder';
-import { CAN_RECORD, verifyUser } from '../users';
-import { LoginThrottle, SessionStore, type Session } from './auth';
+import { CAN_RECORD, UserDirectory, verifyUser } from '../users';
+import { LoginThrottle, SessionStore, stillValid, type Session } from './auth';
 import { DEFAULT_TIMEZONE, todayIn } from './format';
 import type { PageContext } from './layout';
 import { LETTER_FORMS, letterPage, type FormValues, type LetterForm } from './letter-view';
@@ -159,6 +161,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   const secret = opts.cookieSecret ?? crypto.randomBytes(32).toString('hex');
   const sessions = new SessionStore();
   const throttle = new LoginThrottle();
+  const users = new UserDirectory(opts.usersFile);
   const outbox = opts.outboxDir ? new Outbox(opts.outboxDir) : undefined;
   const css = fs.readFileSync(path.join(__dirname, 'style.css'));
   const roundsDirs = (opts.roundsDirs ?? []).map((d) => path.resolve(d));
@@ -203,11 +206,27 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure, signed: true };
 
   // Who is signed in; everything but sign-in and the stylesheet needs someone.
+  // Each request checks the session against the users file as it is now (stillValid).
   app.addHook('onRequest', async (req, reply) => {
     const raw = req.cookies[SESSION_COOKIE];
     if (raw) {
       const u = req.unsignCookie(raw);
-      if (u.valid && u.value) req.signedIn = sessions.get(u.value) ?? null;
+      const session = u.valid && u.value ? sessions.get(u.value) : undefined;
+      if (session) {
+        let role;
+        try {
+          role = stillValid(session, users);
+        } catch (err) {
+          throw new SystemError(`the users file cannot be read, so no one can be let in: ${(err as Error).message}`);
+        }
+        if (role) {
+          session.role = role;
+          req.signedIn = session;
+        } else {
+          sessions.destroy(session.id);
+          reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        }
+      }
     }
     if (PUBLIC_PATHS.has(pathOf(req.url)) || req.signedIn) return;
     if (req.method === 'GET' || req.method === 'HEAD') {
@@ -304,7 +323,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     }
     throttle.succeeded(name, req.ip);
     if (req.signedIn) sessions.destroy(req.signedIn.id);
-    const session = sessions.create(user.name, user.role);
+    const session = sessions.create(user.name, user.role, user.credential);
     reply.setCookie(SESSION_COOKIE, session.id, cookieOpts);
     return reply.redirect(next, 303);
   });
