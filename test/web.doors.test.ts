@@ -4,8 +4,10 @@
 // stand-in client (test/support/browser.ts): none of this needs a Temporal server.
 import type { Client } from '@temporalio/client';
 import { ServiceError } from '@temporalio/client';
+import { letterMemo } from '../client/letter-memo';
 import { addUser, removeUser, setPassword, setRole } from '../client/users';
 import { LoginThrottle } from '../client/web/auth';
+import { formMessage } from '../client/web/form-words';
 import { safeNext, startWebServer } from '../client/web/server';
 import { fakeClient, tempDir, WebAgent, type FakeLetter } from './support/browser';
 
@@ -207,5 +209,79 @@ describe('item 13: every request checks its session against the users file as it
     expect((await after.signIn('sam', password)).status).toBe(303);
     expect((await after.get(letterPath)).status).toBe(200);
     expect((await after.get(letterPath)).status).toBe(200);
+  });
+});
+
+describe('item 17: the words staff see, and searching the register', () => {
+  const person = (name: string, organisation: string) => ({ name, role: 'Commissioner', organisation, email: 'x@example.org', cc: [], escalateTo: [] });
+  const memo = (name: string, organisation: string) => letterMemo({ recipient: person(name, organisation), letterDate: '2020-10-13', documents: ['problemProfile', 'responseStrategy'] });
+  const round: FakeLetter[] = [
+    { roundId: 'r2', letterId: 'kent-7', state: 'awaiting', nextActionAt: null, outstanding: ['problemProfile', 'responseStrategy'], memo: memo('Alice Smith', 'Kent Police and Crime Commissioner') },
+    { roundId: 'r2', letterId: 'essex', state: 'awaiting', nextActionAt: null, outstanding: ['problemProfile', 'responseStrategy'], memo: memo('Bob <b>Jones</b>', 'Essex & "Southend" Office') },
+    { roundId: 'r2', letterId: 'surrey', state: 'withdrawn', nextActionAt: null, outstanding: ['problemProfile', 'responseStrategy'], executionStatus: 'COMPLETED', memo: memo('Carol Kentish', 'Surrey Office') },
+    // Started before the memo existed: found by its id only.
+    { roundId: 'r2', letterId: 'old-kent', state: 'awaiting', nextActionAt: null, outstanding: ['problemProfile'] },
+  ];
+  let s: Site;
+  let sam: WebAgent;
+  beforeAll(async () => {
+    s = await site(fakeClient(round).client);
+    sam = await signedIn(s, 'sam');
+  });
+  afterAll(() => s?.close());
+
+  const lettersOn = (text: string) => [...text.matchAll(/<tr data-letter="([^"]+)">/g)].map((m) => m[1]).sort();
+
+  test('the search box finds letters by recipient, organisation or letter id, ignoring case', async () => {
+    expect(lettersOn((await sam.get('/rounds/r2')).text)).toEqual(['essex', 'kent-7', 'old-kent', 'surrey']);
+    // "kent": Kent's organisation, Carol Kentish, and two letter ids.
+    const kent = await sam.get('/rounds/r2?q=KENT');
+    expect(kent.status).toBe(200);
+    expect(lettersOn(kent.text)).toEqual(['kent-7', 'old-kent', 'surrey']);
+    expect(kent.text).toContain('<input type="search" id="register-search" name="q" value="KENT"');
+    expect(kent.text).toContain('Searching for “KENT”');
+    expect(lettersOn((await sam.get('/rounds/r2?q=alice%20smith')).text)).toEqual(['kent-7']);
+    expect(lettersOn((await sam.get('/rounds/r2?q=southend')).text)).toEqual(['essex']);
+    expect(lettersOn((await sam.get('/rounds/r2?q=ESSEX&state=awaiting')).text)).toEqual(['essex']);
+    expect(lettersOn((await sam.get('/rounds/r2?q=essex&state=withdrawn')).text)).toEqual([]);
+    // Sorting and paging links keep the search.
+    expect(kent.text).toContain('href="/rounds/r2?q=KENT&amp;sort=letter"');
+  });
+
+  test('what is searched for is shown as text, never markup', async () => {
+    const res = await sam.get(`/rounds/r2?q=${encodeURIComponent('"><script>alert(1)</script>')}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('No letters match.');
+    expect(res.text).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(res.text).not.toContain('<script>');
+    const bold = await sam.get('/rounds/r2?q=%3Cb%3E');
+    expect(lettersOn(bold.text)).toEqual(['essex']);
+    expect(bold.text).toContain('Bob &lt;b&gt;Jones&lt;/b&gt;');
+  });
+
+  test("a withdrawn letter's documents are not shown as outstanding in the register", async () => {
+    const res = await sam.get('/rounds/r2?state=withdrawn');
+    const row = /<tr data-letter="surrey">[\s\S]*?<\/tr>/.exec(res.text)![0];
+    expect(row).toContain('<span class="not-received">not received: letter withdrawn</span>');
+    expect(row).not.toContain('outstanding');
+    const open = /<tr data-letter="kent-7">[\s\S]*?<\/tr>/.exec((await sam.get('/rounds/r2')).text)![0];
+    expect(open).toContain('<span class="outstanding">outstanding</span>');
+  });
+
+  test("the workflow's messages in the form's words", () => {
+    const tz = 'Europe/London';
+    expect(formMessage('receipt', "receivedOn: 2019-01-01 is before the letter's date, 2020-10-13", tz)).toBe("Date received: 1 January 2019 is before the letter's date, 13 October 2020");
+    expect(formMessage('decline', 'on: 2030-01-01 is in the future (today is 2026-12-02)', tz)).toBe('Date declined: 1 January 2030 is in the future (today is 2 December 2026)');
+    expect(formMessage('extend', 'until: 2020-11-20 is not later than the next chase, due on 2020-11-24', tz)).toBe(
+      'Until (a working day): 20 November 2020 is not later than the next reminder, due on 24 November 2020',
+    );
+    expect(formMessage('pause', 'the letter is already paused (since 2020-11-02T09:30:00.000Z)', tz)).toBe('the letter is already paused (since 2 November 2020 at 09:30)');
+    expect(formMessage('receipt', 'problemProfile (Problem Profile / Strategic Needs Assessment) was not requested in this letter (requested: deliveryUpdate)', tz)).toBe(
+      'Problem Profile / Strategic Needs Assessment was not requested in this letter (requested: Updates on progress on delivery)',
+    );
+    expect(formMessage('note', 'by: at most 200 characters, got 300', tz)).toBe('Recorded by: at most 200 characters, got 300');
+    expect(formMessage('receipt', 'note: at most 5000 characters, got 6000', tz)).toBe('Note: at most 5000 characters, got 6000');
+    // A field the form does not have keeps its name.
+    expect(formMessage('pause', 'text: the note is empty', tz)).toBe('text: the note is empty');
   });
 });

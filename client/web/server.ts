@@ -7,7 +7,7 @@
 //
 // Routes (all but /login and /static/ need a signed-in user):
 //   GET  /                                 rounds: counts by state, progress
-//   GET  /rounds/:roundId                  the register: ?state=<state>|overdue&sort=next|letter|state|outstanding&dir=asc|desc&page=N
+//   GET  /rounds/:roundId                  the register: ?q=<search>&state=<state>|overdue&sort=next|letter|state|outstanding&dir=asc|desc&page=N
 //   GET  /rounds/:roundId/export.csv       the register as CSV (client/export.ts)
 //   GET  /letters/:roundId/:letterId       one letter
 //   POST /letters/:roundId/:letterId/:form receipt | decline | extend | pause | resume | withdraw | note (staff and leads)
@@ -50,6 +50,7 @@ import { hasErrors } from '../round-folder';
 import { CAN_RECORD, UserDirectory, verifyUser } from '../users';
 import { LoginThrottle, SessionStore, stillValid, type Session } from './auth';
 import { DEFAULT_TIMEZONE, todayIn } from './format';
+import { formMessage } from './form-words';
 import type { PageContext } from './layout';
 import { LETTER_FORMS, letterPage, type FormValues, type LetterForm } from './letter-view';
 import { Outbox } from './outbox';
@@ -363,7 +364,11 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     const filter = f === 'overdue' || f === 'unknown' || isLetterState(f) ? f : '';
     const sort: SortKey = (SORT_KEYS as readonly string[]).includes(str(q.sort)) ? (str(q.sort) as SortKey) : 'next';
     const dir = str(q.dir) === 'desc' ? 'desc' : 'asc';
-    const matching = rows.filter((r) => (filter === '' ? true : filter === 'overdue' ? isOverdue(r, now) : r.state === filter)).sort(comparator(sort, dir));
+    const search = str(q.q).trim().slice(0, 200);
+    const matching = rows
+      .filter((r) => (filter === '' ? true : filter === 'overdue' ? isOverdue(r, now) : r.state === filter))
+      .filter((r) => matchesSearch(r, search))
+      .sort(comparator(sort, dir));
     const pages = Math.max(1, Math.ceil(matching.length / pageSize));
     const pageNo = Math.min(pages, Math.max(1, Number.parseInt(str(q.page), 10) || 1));
     const pageRows = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize);
@@ -384,6 +389,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
         counts,
         overdue,
         filter,
+        search,
         sort,
         dir,
         page: pageNo,
@@ -464,7 +470,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       const prefix = `${workflowId}: `;
-      const message = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+      const message = formMessage(f, err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message, tz);
       return renderLetter(req, reply, roundId, letterId, 422, { error: { form: f, message, values: b } });
     }
     return reply.redirect(`${letterHref(roundId, letterId)}?done=${f}`, 303);
@@ -612,6 +618,17 @@ function checkSentOn(typed: string, plan: RoundPlan, defaults: string[], now: Da
   const early = plan.letters.find((l) => l.letterDate && date < l.letterDate);
   if (early) return { error: `“counts as sent on”: ${date} is before the date of letter ${early.letterId} (${early.letterDate}); a letter cannot count as sent before its date.` };
   return { value: typed.toLowerCase() === 'now' ? 'now' : date };
+}
+
+/**
+ * The register's search: the words, ignoring case, anywhere in the letter id, the recipient's
+ * name or the organisation. Recipients come from the listing's memo; a letter started before
+ * the memo existed is found by its id only.
+ */
+function matchesSearch(r: LetterRow, search: string): boolean {
+  if (search === '') return true;
+  const needle = search.toLocaleLowerCase('en-GB');
+  return [r.letterId, r.recipient?.name, r.recipient?.organisation].some((v) => !!v && v.toLocaleLowerCase('en-GB').includes(needle));
 }
 
 function isOverdue(r: LetterRow, now: Date): boolean {
