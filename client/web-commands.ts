@@ -3,7 +3,6 @@
 // users.json in ROUNDS_VAR_DIR or the project's var/), whatever the working directory; a
 // running dashboard sees each change at the user's next request.
 import { Argument, Command, Option } from 'commander';
-import { UserError } from './errors';
 import { addUser, describeUsers, removeUser, ROLES, setPassword, setRole, usersFileLocation, type Role } from './users';
 
 /** The users file: --users-file, else the one `rounds serve` uses. */
@@ -15,16 +14,14 @@ const ROLE_HELP = 'viewer: read only; staff: also record receipts and the rest; 
 
 type Opts = { usersFile?: string; role?: Role };
 
-/** One subcommand's action: what it prints, from the users file and its arguments; a UserError is a message and exit code 1. */
+/**
+ * One subcommand's action: prints what fn returns for the users file and the arguments. A
+ * UserError goes up to the CLI's one handler (message, exit code 1), as for every command.
+ */
 function action(fn: (file: string, opts: Opts, ...args: string[]) => Promise<string> | string) {
   return async function (this: Command) {
     const opts = this.opts<Opts>();
-    try {
-      process.stdout.write(await fn(usersFileFrom(opts.usersFile), opts, ...(this.processedArgs as string[])));
-    } catch (err) {
-      if (err instanceof UserError) this.error(`error: ${err.message}`, { exitCode: 1, code: 'rounds.user' });
-      throw err;
-    }
+    process.stdout.write(await fn(usersFileFrom(opts.usersFile), opts, ...(this.processedArgs as string[])));
   };
 }
 

@@ -2,10 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { UserError } from '../client/errors';
 import { addUser, ensureFirstUser, listUsers, usersFileLocation, verifyUser } from '../client/users';
-import { registerWebCommands } from '../client/web-commands';
+import { main } from '../client/cli';
 
 const freshFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-users-')), 'var', 'users.json');
 
@@ -56,25 +55,18 @@ test('the first account is created once, on a fresh machine', async () => {
 });
 
 describe('rounds user add', () => {
-  function run(args: string[]) {
-    const program = new Command('rounds').exitOverride();
+  /** `rounds ...` through the CLI's own entry point (its error handling included), output captured. */
+  async function run(args: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    program.configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
+    const stream = (into: string[]) => ({ write: (s: string) => (into.push(String(s)), true) }) as unknown as NodeJS.WritableStream;
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-    registerWebCommands(program);
-    for (const c of program.commands) {
-      c.exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
-      for (const sub of c.commands) sub.exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
+    try {
+      const code = await main(['node', 'rounds', ...args], stream(out), stream(err));
+      return { code, out: out.join(''), err: err.join('') };
+    } finally {
+      stdout.mockRestore();
     }
-    return program
-      .parseAsync(['node', 'rounds', ...args])
-      .then(() => ({ code: 0, out: out.join(''), err: err.join('') }))
-      .catch((e: unknown) => {
-        if (!(e instanceof CommanderError)) throw e;
-        return { code: e.exitCode, out: out.join(''), err: err.join('') };
-      })
-      .finally(() => stdout.mockRestore());
   }
 
   test('prints the new password once; refuses a bad role or an existing user with exit code 1', async () => {
@@ -131,7 +123,7 @@ describe('rounds user add', () => {
     for (const args of [['passwd', 'carol'], ['remove', 'carol'], ['role', 'carol', 'staff']]) {
       const res = await run(['user', ...args, '--users-file', file]);
       expect(res.code).toBe(1);
-      expect(res.err).toContain(`error: there is no user 'carol' in ${file} (users: april)`);
+      expect(res.err).toBe(`rounds: there is no user 'carol' in ${file} (users: april)\n`);
     }
     expect(listUsers(file)).toEqual([{ name: 'april', role: 'lead' }]);
     expect(await verifyUser(file, 'april', fresh!)).toMatchObject({ role: 'lead' });
