@@ -129,7 +129,9 @@ async function startDashboard(client: import('@temporalio/client').Client, outbo
     // The same file `rounds user ...` changes (usersFileLocation), wherever either is run from.
     const usersFile = usersFileLocation();
     const first = await ensureFirstUser(usersFile);
+    // Errors only: a failed page's stack goes to the log, never to the person.
     const web = await startWebServer({ client, port, host: process.env.ROUNDS_HOST ?? '127.0.0.1', outboxDir, usersFile, secureCookies: process.env.ROUNDS_SECURE_COOKIES === '1',
+      logger: { level: 'error' },
       trustProxy: process.env.ROUNDS_TRUST_PROXY === '1',
       roundsDirs: [process.env.ROUNDS_DIR ?? 'rounds', 'examples'].map((d) => path.resolve(ROOT, d)),
     });

@@ -20,12 +20,13 @@ interface Site {
   close(): Promise<void>;
 }
 
-async function site(client: Client = fakeClient(letters).client): Promise<Site> {
+async function site(client: Client = fakeClient(letters).client, log?: string[]): Promise<Site> {
   const usersFile = `${tempDir('rounds-users-')}/users.json`;
   const passwords: Record<string, string> = {};
   passwords.sam = (await addUser(usersFile, 'sam', 'staff')).password;
   passwords.lee = (await addUser(usersFile, 'lee', 'lead')).password;
-  const server = await startWebServer({ client, port: 0, usersFile });
+  const logger = log ? { level: 'error', stream: { write: (line: string) => void log.push(line) } } : undefined;
+  const server = await startWebServer({ client, port: 0, usersFile, logger });
   return { url: server.url, usersFile, passwords, close: server.close };
 }
 
@@ -110,7 +111,8 @@ describe('item 11: a failure from Temporal is an HTML page that says why, never 
     ['a thrown string', () => 'the disk is full', 'The dashboard could not do that: the disk is full'],
     ['a thrown object with a numeric code and no message', () => ({ code: 13 }), 'The dashboard could not do that: it failed without saying why'],
   ])('%s', async (_what, thrown, message) => {
-    const s = await site(failing(thrown));
+    const log: string[] = [];
+    const s = await site(failing(thrown), log);
     try {
       const sam = await signedIn(s, 'sam');
       const res = await sam.get('/');
@@ -119,6 +121,10 @@ describe('item 11: a failure from Temporal is an HTML page that says why, never 
       expect(res.text).toContain('<h1>Something went wrong</h1>');
       expect(res.text).toContain(message);
       expect(res.text).not.toMatch(/"statusCode"|\n\s+at /);
+      // The log has it, with the stack when there is one.
+      const entry = log.map((line) => JSON.parse(line) as { msg: string; err?: { stack?: string } }).find((e) => e.msg === 'request failed');
+      expect(entry).toBeDefined();
+      if (thrown() instanceof Error) expect(entry!.err?.stack).toMatch(/\n\s+at /);
     } finally {
       await s.close();
     }

@@ -77,8 +77,8 @@ export interface WebServerOptions {
   trustProxy?: boolean;
   /** Letters per register page (default 50). */
   pageSize?: number;
-  /** Fastify's request log (default off). */
-  logger?: boolean;
+  /** Fastify's log (pino options; default off). `rounds serve` logs errors, with their stacks. */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
   /**
    * Folders whose sub-folders are round folders (each with round.yaml) that leads may start
    * from the dashboard (GET /start). None by default: the page then says none are configured.
