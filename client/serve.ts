@@ -14,11 +14,11 @@ import { requireBinary, sqlitePragmaArgs } from '../worker/temporal-binaries';
 import { connectWorker, createLetterWorker } from '../worker/worker';
 import { TASK_QUEUE } from '../workflows/letter-api';
 import { SystemError, UserError } from './errors';
-import { ensureFirstUser } from './users';
+import { ensureFirstUser, usersFileLocation, varDir } from './users';
 import { startWebServer } from './web/server';
 
 const ROOT = path.resolve(__dirname, '..');
-export const VAR_DIR = process.env.ROUNDS_VAR_DIR ?? path.join(ROOT, 'var');
+export const VAR_DIR = varDir();
 
 type Print = (s: string) => void;
 
@@ -75,7 +75,11 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
       settings = temporalSettings({ ...globals, address: `127.0.0.1:${port}` });
       await waitForTemporal(settings.address, server);
       print(`temporal: dev server at ${settings.address}, data in ${path.relative(process.cwd(), path.join(VAR_DIR, 'temporal.db'))}`);
-      print(`temporal: web UI at http://127.0.0.1:${uiPort}`);
+      print(
+        process.env.ROUNDS_TEMPORAL_UI === '0'
+          ? 'temporal: no web UI (ROUNDS_TEMPORAL_UI=0)'
+          : `temporal: web UI at http://127.0.0.1:${uiPort} (no sign-in: for this machine only; see README "Security")`,
+      );
     }
     const client = await connectClient(settings);
     stack.push(() => client.connection.close());
@@ -122,9 +126,12 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
 async function startDashboard(client: import('@temporalio/client').Client, outboxDir: string | undefined, print: Print, stack: (() => Promise<void> | void)[]) {
   const port = Number(process.env.ROUNDS_PORT ?? 3000);
   try {
-    const usersFile = process.env.ROUNDS_USERS_FILE ?? path.join(VAR_DIR, 'users.json');
+    // The same file `rounds user ...` changes (usersFileLocation), wherever either is run from.
+    const usersFile = usersFileLocation();
     const first = await ensureFirstUser(usersFile);
+    // Errors only: a failed page's stack goes to the log, never to the person.
     const web = await startWebServer({ client, port, host: process.env.ROUNDS_HOST ?? '127.0.0.1', outboxDir, usersFile, secureCookies: process.env.ROUNDS_SECURE_COOKIES === '1',
+      logger: { level: 'error' },
       trustProxy: process.env.ROUNDS_TRUST_PROXY === '1',
       roundsDirs: [process.env.ROUNDS_DIR ?? 'rounds', 'examples'].map((d) => path.resolve(ROOT, d)),
     });
@@ -136,17 +143,28 @@ async function startDashboard(client: import('@temporalio/client').Client, outbo
   }
 }
 
-function startDevServer(port: number, uiPort: number): ChildProcess {
-  const temporal = requireBinary('cli');
-  const args = [
+/**
+ * The dev server's arguments. Its gRPC API and web UI have no sign-in and do not know the
+ * dashboard's roles (anyone who reaches them can read, signal or terminate any letter), so
+ * both listen on 127.0.0.1 only; ROUNDS_TEMPORAL_UI=0 runs it without the UI (--headless).
+ * README "Security" says how to lock down a real cluster.
+ */
+export function devServerArgs(opts: { port: number; uiPort: number; dbFile: string; ui: boolean }): string[] {
+  const { port, uiPort } = opts;
+  return [
     'server', 'start-dev',
-    '--db-filename', path.join(VAR_DIR, 'temporal.db'),
+    '--db-filename', opts.dbFile,
     '--ip', '127.0.0.1',
     '--port', String(port),
-    '--ui-port', String(uiPort),
+    ...(!opts.ui ? ['--headless'] : ['--ui-ip', '127.0.0.1', '--ui-port', String(uiPort), '--ui-disable-news-fetch']),
     '--log-level', 'error',
     ...sqlitePragmaArgs(),
   ];
+}
+
+function startDevServer(port: number, uiPort: number): ChildProcess {
+  const temporal = requireBinary('cli');
+  const args = devServerArgs({ port, uiPort, dbFile: path.join(VAR_DIR, 'temporal.db'), ui: process.env.ROUNDS_TEMPORAL_UI !== '0' });
   const child = spawn(temporal, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(`temporal: ${d}`));
   // If this process dies without cleaning up, do not leave the server behind.

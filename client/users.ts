@@ -1,6 +1,7 @@
 // Dashboard accounts: a JSON file of users with scrypt-hashed passwords (node:crypto, a
-// random salt per user), written with mode 0600. `rounds user add` and `rounds serve`
-// manage it; the web server only reads it (verifyUser).
+// random salt per user), written with mode 0600. `rounds user add|passwd|remove|list|role`
+// and `rounds serve` manage it, at the one place usersFileLocation() says; the web server
+// reads it (verifyUser at sign-in, UserDirectory on every request).
 //
 // File shape (version 1):
 //   { "version": 1, "users": { "<name>": { "role": "staff", "hash": "scrypt$16384$8$1$<salt b64>$<key b64>", "created": "<ISO>" } } }
@@ -16,11 +17,37 @@ export type Role = (typeof ROLES)[number];
 /** What each role may do: viewers read, staff also record, leads also start rounds. */
 export const CAN_RECORD: readonly Role[] = ['lead', 'staff'];
 
-export const DEFAULT_USERS_FILE = path.join('var', 'users.json');
+const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/** Where `npm start` / `rounds serve` keep their data: ROUNDS_VAR_DIR, else var/ in the project. */
+export function varDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.ROUNDS_VAR_DIR ?? path.join(PROJECT_ROOT, 'var'));
+}
+
+/**
+ * The users file, the same for `rounds user ...` and `rounds serve` (whatever the working
+ * directory): ROUNDS_USERS_FILE, else users.json in varDir().
+ */
+export function usersFileLocation(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.ROUNDS_USERS_FILE ?? path.join(varDir(env), 'users.json'));
+}
 
 export interface User {
   name: string;
   role: Role;
+}
+
+/**
+ * A user as the dashboard checks them on each request. `credential` stands for the current
+ * password (a digest of its stored hash, which a new password always changes: new salt), so a
+ * session can carry it and end when the password changes, without holding the hash itself.
+ */
+export interface Account extends User {
+  credential: string;
+}
+
+function credentialOf(hash: string): string {
+  return crypto.createHash('sha256').update(hash).digest('base64url').slice(0, 22);
 }
 
 interface StoredUser {
@@ -102,6 +129,94 @@ export function listUsers(file: string): User[] {
   return Object.entries(readUsers(file).users).map(([name, u]) => ({ name, role: u.role }));
 }
 
+/** Every user with the date their account was created, for `rounds user list`. */
+export function describeUsers(file: string): (User & { created: string })[] {
+  return Object.entries(readUsers(file).users)
+    .map(([name, u]) => ({ name, role: u.role, created: u.created }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function existing(data: UsersFile, file: string, name: string): StoredUser {
+  if (!Object.prototype.hasOwnProperty.call(data.users, name)) {
+    const names = Object.keys(data.users);
+    throw new UserError(`there is no user '${name}' in ${file} (${names.length > 0 ? `users: ${names.join(', ')}` : 'it has no users'})`);
+  }
+  return data.users[name];
+}
+
+function checkPasswordRule(password: string | undefined): void {
+  if (password !== undefined && password.length < MIN_PASSWORD) {
+    throw new UserError(`the password must have at least ${MIN_PASSWORD} characters`);
+  }
+}
+
+/** A new password for a user (a generated one-time one unless given); their dashboard sessions end. */
+export async function setPassword(file: string, name: string, password?: string): Promise<{ name: string; role: Role; password: string }> {
+  checkPasswordRule(password);
+  existing(readUsers(file), file, name);
+  const pw = password ?? generatePassword();
+  const hash = await hashPassword(pw);
+  const data = readUsers(file);
+  const user = existing(data, file, name);
+  data.users[name] = { ...user, hash };
+  writeUsers(file, data);
+  return { name, role: user.role, password: pw };
+}
+
+/** Removes a user; their dashboard sessions end at their next request. */
+export function removeUser(file: string, name: string): User {
+  const data = readUsers(file);
+  const user = existing(data, file, name);
+  delete data.users[name];
+  writeUsers(file, data);
+  return { name, role: user.role };
+}
+
+/** Gives a user another role, effective at their next request. Returns the role they had. */
+export function setRole(file: string, name: string, role: Role): { name: string; role: Role; was: Role } {
+  if (!isRole(role)) throw new UserError(`role '${String(role)}': expected one of ${ROLES.join(', ')}`);
+  const data = readUsers(file);
+  const user = existing(data, file, name);
+  data.users[name] = { ...user, role };
+  writeUsers(file, data);
+  return { name, role, was: user.role };
+}
+
+/**
+ * The users file as the dashboard sees it on each request: read again only when the file
+ * has changed (its inode, size or mtime; writeUsers replaces it, so every write changes the
+ * inode), so a removed user, a new role or a new password counts from the next request.
+ */
+export class UserDirectory {
+  private cache: { key: string; accounts: Map<string, Account> } | undefined;
+
+  constructor(readonly file: string) {}
+
+  /** The account as the file says now, or undefined when there is no such user. */
+  find(name: string): Account | undefined {
+    return this.accounts().get(name);
+  }
+
+  private accounts(): Map<string, Account> {
+    let key: string;
+    try {
+      const st = fs.statSync(this.file);
+      key = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      key = 'none';
+    }
+    if (this.cache?.key !== key) {
+      const accounts = new Map<string, Account>();
+      for (const [name, u] of Object.entries(readUsers(this.file).users)) {
+        if (isRole(u.role) && typeof u.hash === 'string') accounts.set(name, { name, role: u.role, credential: credentialOf(u.hash) });
+      }
+      this.cache = { key, accounts };
+    }
+    return this.cache.accounts;
+  }
+}
+
 /**
  * Adds a user. Without a password, generates a strong one-time one; either way the
  * password is returned so the caller can show it once (only its hash is stored).
@@ -112,9 +227,7 @@ export async function addUser(file: string, name: string, role: Role, password?:
     throw new UserError(`user name '${name}': use 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit`);
   }
   if (!isRole(role)) throw new UserError(`role '${String(role)}': expected one of ${ROLES.join(', ')}`);
-  if (password !== undefined && password.length < MIN_PASSWORD) {
-    throw new UserError(`the password must have at least ${MIN_PASSWORD} characters`);
-  }
+  checkPasswordRule(password);
   const pw = password ?? generatePassword();
   const hash = await hashPassword(pw);
   // Read after hashing (which takes a moment) so the check and the write are together.
@@ -131,7 +244,7 @@ export async function addUser(file: string, name: string, role: Role, password?:
 let dummyHash: Promise<string> | undefined;
 
 /** The user, when the name and password match; otherwise null (same time either way). */
-export async function verifyUser(file: string, name: string, password: string): Promise<User | null> {
+export async function verifyUser(file: string, name: string, password: string): Promise<Account | null> {
   if (typeof name !== 'string' || typeof password !== 'string' || password.length > 1024) return null;
   const users = readUsers(file).users;
   const stored = Object.prototype.hasOwnProperty.call(users, name) ? users[name] : undefined;
@@ -141,7 +254,7 @@ export async function verifyUser(file: string, name: string, password: string): 
     return null;
   }
   if (!isRole(stored.role)) return null;
-  return (await checkPassword(password, stored.hash)) ? { name, role: stored.role } : null;
+  return (await checkPassword(password, stored.hash)) ? { name, role: stored.role, credential: credentialOf(stored.hash) } : null;
 }
 
 /**

@@ -2,10 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { UserError } from '../client/errors';
-import { addUser, ensureFirstUser, listUsers, verifyUser } from '../client/users';
-import { registerWebCommands } from '../client/web-commands';
+import { addUser, ensureFirstUser, listUsers, usersFileLocation, verifyUser } from '../client/users';
+import { main } from '../client/cli';
 
 const freshFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-users-')), 'var', 'users.json');
 
@@ -23,8 +22,8 @@ test('a user gets a strong one-time password, kept only as a salted hash in a pr
   const users = JSON.parse(fs.readFileSync(file, 'utf8')).users;
   expect(users.bob.hash).not.toBe(users.april.hash);
 
-  expect(await verifyUser(file, 'april', added.password)).toEqual({ name: 'april', role: 'staff' });
-  expect(await verifyUser(file, 'bob', added.password)).toEqual({ name: 'bob', role: 'viewer' });
+  expect(await verifyUser(file, 'april', added.password)).toEqual({ name: 'april', role: 'staff', credential: expect.any(String) });
+  expect(await verifyUser(file, 'bob', added.password)).toEqual({ name: 'bob', role: 'viewer', credential: expect.any(String) });
   expect(await verifyUser(file, 'april', `${added.password}x`)).toBeNull();
   expect(await verifyUser(file, 'april', '')).toBeNull();
   expect(await verifyUser(file, 'nobody', added.password)).toBeNull();
@@ -50,31 +49,24 @@ test('the first account is created once, on a fresh machine', async () => {
   const file = freshFile();
   const first = await ensureFirstUser(file);
   expect(first).toEqual({ name: 'admin', role: 'lead', password: expect.any(String) });
-  expect(await verifyUser(file, 'admin', first!.password)).toEqual({ name: 'admin', role: 'lead' });
+  expect(await verifyUser(file, 'admin', first!.password)).toMatchObject({ name: 'admin', role: 'lead' });
   expect(await ensureFirstUser(file)).toBeNull();
   expect(listUsers(file)).toHaveLength(1);
 });
 
 describe('rounds user add', () => {
-  function run(args: string[]) {
-    const program = new Command('rounds').exitOverride();
+  /** `rounds ...` through the CLI's own entry point (its error handling included), output captured. */
+  async function run(args: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    program.configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
+    const stream = (into: string[]) => ({ write: (s: string) => (into.push(String(s)), true) }) as unknown as NodeJS.WritableStream;
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-    registerWebCommands(program);
-    for (const c of program.commands) {
-      c.exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
-      for (const sub of c.commands) sub.exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
+    try {
+      const code = await main(['node', 'rounds', ...args], stream(out), stream(err));
+      return { code, out: out.join(''), err: err.join('') };
+    } finally {
+      stdout.mockRestore();
     }
-    return program
-      .parseAsync(['node', 'rounds', ...args])
-      .then(() => ({ code: 0, out: out.join(''), err: err.join('') }))
-      .catch((e: unknown) => {
-        if (!(e instanceof CommanderError)) throw e;
-        return { code: e.exitCode, out: out.join(''), err: err.join('') };
-      })
-      .finally(() => stdout.mockRestore());
   }
 
   test('prints the new password once; refuses a bad role or an existing user with exit code 1', async () => {
@@ -84,7 +76,7 @@ describe('rounds user add', () => {
     const password = /Password \(shown only this once; they can sign in with it now\): (\S+)/.exec(ok.out)?.[1];
     expect(password).toBeDefined();
     expect(ok.out.split(password!)).toHaveLength(2);
-    expect(await verifyUser(file, 'april', password!)).toEqual({ name: 'april', role: 'lead' });
+    expect(await verifyUser(file, 'april', password!)).toMatchObject({ name: 'april', role: 'lead' });
 
     const again = await run(['user', 'add', 'april', '--users-file', file]);
     expect(again.code).toBe(1);
@@ -98,5 +90,65 @@ describe('rounds user add', () => {
     // The default role is staff.
     expect((await run(['user', 'add', 'carol', '--users-file', file])).code).toBe(0);
     expect(listUsers(file)).toContainEqual({ name: 'carol', role: 'staff' });
+  });
+
+  test('passwd, role, remove and list manage the same file; an unknown user or role is exit code 1 and changes nothing', async () => {
+    const file = freshFile();
+    const added = await addUser(file, 'april', 'staff');
+    await addUser(file, 'bob', 'viewer');
+
+    const passwd = await run(['user', 'passwd', 'april', '--users-file', file]);
+    expect(passwd.code).toBe(0);
+    const fresh = /Password \(shown only this once; they can sign in with it now\): (\S+)/.exec(passwd.out)?.[1];
+    expect(fresh).toBeDefined();
+    expect(fresh).not.toBe(added.password);
+    expect(passwd.out).toContain(`New password for 'april' in ${file}; they are signed out of the dashboard.`);
+    expect(await verifyUser(file, 'april', added.password)).toBeNull();
+    expect(await verifyUser(file, 'april', fresh!)).toMatchObject({ name: 'april', role: 'staff' });
+
+    const role = await run(['user', 'role', 'april', 'lead', '--users-file', file]);
+    expect(role.code).toBe(0);
+    expect(role.out).toBe(`'april' is now lead (was staff) in ${file}.\n`);
+    expect((await run(['user', 'role', 'april', 'admin', '--users-file', file])).err).toMatch(/value 'admin' is invalid for argument 'role'\. Allowed choices are lead, staff, viewer/);
+
+    const list = await run(['user', 'list', '--users-file', file]);
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(new RegExp(`^Users in ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\nName   Role    Added\napril  lead    \\d{4}-\\d{2}-\\d{2}\nbob    viewer  \\d{4}-\\d{2}-\\d{2}\n$`));
+
+    const removed = await run(['user', 'remove', 'bob', '--users-file', file]);
+    expect(removed.code).toBe(0);
+    expect(removed.out).toBe(`Removed viewer 'bob' from ${file}; they are signed out of the dashboard.\n`);
+    expect(listUsers(file)).toEqual([{ name: 'april', role: 'lead' }]);
+
+    for (const args of [['passwd', 'carol'], ['remove', 'carol'], ['role', 'carol', 'staff']]) {
+      const res = await run(['user', ...args, '--users-file', file]);
+      expect(res.code).toBe(1);
+      expect(res.err).toBe(`rounds: there is no user 'carol' in ${file} (users: april)\n`);
+    }
+    expect(listUsers(file)).toEqual([{ name: 'april', role: 'lead' }]);
+    expect(await verifyUser(file, 'april', fresh!)).toMatchObject({ role: 'lead' });
+  });
+
+  test('without --users-file, `rounds user` uses the file `rounds serve` uses, whatever the working directory', async () => {
+    const saved = { var: process.env.ROUNDS_VAR_DIR, users: process.env.ROUNDS_USERS_FILE, cwd: process.cwd() };
+    const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-var-'));
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-cwd-'));
+    try {
+      delete process.env.ROUNDS_USERS_FILE;
+      delete process.env.ROUNDS_VAR_DIR;
+      expect(usersFileLocation()).toBe(path.resolve(__dirname, '..', 'var', 'users.json'));
+      process.env.ROUNDS_VAR_DIR = varDir;
+      process.chdir(elsewhere);
+      expect(usersFileLocation()).toBe(path.join(varDir, 'users.json'));
+      expect((await run(['user', 'add', 'april'])).code).toBe(0);
+      expect(listUsers(path.join(varDir, 'users.json'))).toEqual([{ name: 'april', role: 'staff' }]);
+      expect(fs.existsSync(path.join(elsewhere, 'var'))).toBe(false);
+      expect((await run(['user', 'list'])).out).toContain(`Users in ${path.join(varDir, 'users.json')}:`);
+    } finally {
+      process.chdir(saved.cwd);
+      if (saved.var === undefined) delete process.env.ROUNDS_VAR_DIR;
+      else process.env.ROUNDS_VAR_DIR = saved.var;
+      if (saved.users !== undefined) process.env.ROUNDS_USERS_FILE = saved.users;
+    }
   });
 });

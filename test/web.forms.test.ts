@@ -62,14 +62,15 @@ test('pause, resume, extend, decline, note and withdraw, each through the workfl
   expect(s.timeline.at(-1)).toMatchObject({ kind: 'resumed', by: 'sam' });
 
   const due = Date.parse(s.nextAction!.at);
-  await rejected('extend', { until: '2030-01-07', workingDays: '5' }, 'give either until (a date like 2020-12-01) or workingDays (a whole number), not both or neither');
-  await rejected('extend', { workingDays: 'soon' }, 'workingDays: expected a whole number from 1 to 250, got &quot;soon&quot;');
+  // Messages in the form's words: its labels, not the workflow's field names.
+  await rejected('extend', { until: '2030-01-07', workingDays: '5' }, 'give either “Until (a working day)” or “Or by this many working days”, not both and not neither');
+  await rejected('extend', { workingDays: 'soon' }, 'Or by this many working days: expected a whole number from 1 to 250, got &quot;soon&quot;');
   expect((await submit('extend', { workingDays: '5', reason: 'Awaiting board meeting' })).status).toBe(303);
   s = await status();
   expect(Date.parse(s.nextAction!.at) - due).toBe(5 * 86_400_000); // plain-duration steps move by calendar days
   expect(s.timeline.at(-1)).toMatchObject({ kind: 'extension', note: 'Awaiting board meeting' });
 
-  const declineForm = await rejected('decline', { documents: 'deliveryUpdate', reason: '  ' }, 'reason: say why the request was declined (got nothing)');
+  const declineForm = await rejected('decline', { documents: 'deliveryUpdate', reason: '  ' }, 'Their reason: say why the request was declined (got nothing)');
   // The form comes back as it was filled in.
   expect(declineForm.text).toContain('<input type="checkbox" id="decline-doc-deliveryUpdate" name="documents" value="deliveryUpdate" checked>');
   expect((await submit('decline', { documents: 'deliveryUpdate', reason: 'Not held', by: 'Kim' })).status).toBe(303);
@@ -77,8 +78,10 @@ test('pause, resume, extend, decline, note and withdraw, each through the workfl
   expect(s.documents.deliveryUpdate).toMatchObject({ declinedOn: expect.any(String), declineReason: 'Not held' });
   expect(s.timeline.at(-1)).toMatchObject({ kind: 'decline', by: 'Kim (entered by sam)' });
 
-  await rejected('receipt', { documents: ['problemProfile', 'deliveryUpdate'] }, 'deliveryUpdate was recorded as declined on');
-  await rejected('note', { text: '' }, 'text: the note is empty');
+  await rejected('receipt', { documents: ['problemProfile', 'deliveryUpdate'] }, 'Updates on progress on delivery was recorded as declined on');
+  await rejected('receipt', { documents: 'problemProfile', receivedOn: '2019-01-01' }, 'Date received: 1 January 2019 is before the letter&#39;s date, 13 October 2020');
+  await rejected('receipt', { receivedOn: '2020-11-02' }, 'Documents received: tick at least one document');
+  await rejected('note', { text: '' }, 'Note: the note is empty');
 
   // Withdrawing needs the confirmation box; then the letter is finished and offers no forms.
   await rejected('withdraw', { reason: 'Sent in error' }, 'tick “Yes, withdraw this letter” to confirm');
@@ -90,6 +93,13 @@ test('pause, resume, extend, decline, note and withdraw, each through the workfl
   expect(finished.text).toContain('This letter is finished (Withdrawn); nothing more can be recorded on it.');
   expect(finished.text).not.toContain(`action="${letterPath}/`);
   expect(finished.text).toContain('Sent in error');
+  // Its documents are no longer awaited: not red "outstanding"; its notes say what they came with.
+  expect(finished.text).toContain('<tr data-document="problemProfile"><th scope="row">Problem Profile / Strategic Needs Assessment</th><td><span class="not-received">Not received: letter withdrawn</span></td></tr>');
+  expect(finished.text).not.toContain('class="outstanding"');
+  expect(finished.text).toContain('(when the letter was withdrawn)</p><p class="note-text">Sent in error</p>');
+  expect(finished.text).toContain('(the reason for the decline)</p><p class="note-text">Not held</p>');
+  expect(finished.text).toContain('(when chasing was paused)</p><p class="note-text">They asked for time</p>');
+  expect(finished.text).not.toMatch(/\(with the (paused|withdrawn|decline|extension)\)/);
 
   // A form for a finished letter gets the workflow's word for it.
   const late = await submit('note', { text: 'too late' });

@@ -180,7 +180,7 @@ test('staff sign in, find the overdue letter first, record a receipt, see a reje
     page.getByRole('button', { name: 'Record receipt' }).click(),
   ]);
   expect(response.status()).toBe(422);
-  await see(page.locator('#receipt-error')).toContainText("receivedOn: 2020-10-01 is before the letter's date, 2020-10-13");
+  await see(page.locator('#receipt-error')).toContainText("Date received: 1 October 2020 is before the letter's date, 13 October 2020");
   await see(page.getByLabel('Date received')).toHaveValue('2020-10-01');
   await see(page.locator('#receipt').getByLabel('Response Strategy')).toBeChecked();
   await see(page.locator('#letter-state')).toHaveText('Partly answered: some documents received');

@@ -1,22 +1,33 @@
 // Sessions and sign-in throttling for the dashboard.
 //
 // Sessions live in this process's memory (a Map): a random 256-bit id in a signed cookie
-// (HttpOnly, SameSite=Lax, Secure behind TLS) points at { user, role }. Restarting the
-// dashboard signs everyone out, and two dashboard processes do not share sessions; for a
-// staff tool on one machine that is fine. A session ends after 8 hours idle or 12 hours in
-// all, or at sign-out.
+// (HttpOnly, SameSite=Lax, Secure behind TLS) points at { user, role, credential }.
+// Restarting the dashboard signs everyone out, and two dashboard processes do not share
+// sessions; for a staff tool on one machine that is fine. A session ends after 8 hours idle
+// or 12 hours in all, or at sign-out.
+//
+// Every request checks its session against the users file as it is now (stillValid, through
+// a UserDirectory that rereads the file only when it changes): a removed user is signed out,
+// a new role applies at once, and a new password ends the sessions begun with the old one
+// (the session carries the password's credential). The check needs only what the session
+// says, not where it is kept.
 //
 // Sign-in throttling: after 5 wrong passwords for a name, or from an address, within 15
 // minutes, further attempts for that name / from that address are refused (429, with
 // Retry-After) for 30 seconds, doubling with each further failure up to 15 minutes. A
-// refused attempt does not check the password, so guessing cannot go on behind it.
+// refused attempt does not check the password, so guessing cannot go on behind it. Each
+// attempt is counted as a failure when it starts, before the slow password hash, and
+// forgiven if the password was right: otherwise 20 guesses sent at once would all pass the
+// check before the first of them had failed.
 import crypto from 'node:crypto';
-import type { Role } from '../users';
+import type { Role, UserDirectory } from '../users';
 
 export interface Session {
   id: string;
   user: string;
   role: Role;
+  /** The credential of the password the person signed in with (Account.credential). */
+  credential: string;
   created: number;
   lastSeen: number;
   /** A one-time message for the next page this person sees (e.g. after a redirect). */
@@ -32,10 +43,10 @@ export class SessionStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(user: string, role: Role): Session {
+  create(user: string, role: Role, credential: string): Session {
     this.prune();
     const t = this.now();
-    const session: Session = { id: crypto.randomBytes(32).toString('base64url'), user, role, created: t, lastSeen: t };
+    const session: Session = { id: crypto.randomBytes(32).toString('base64url'), user, role, credential, created: t, lastSeen: t };
     this.sessions.set(session.id, session);
     return session;
   }
@@ -69,6 +80,15 @@ export class SessionStore {
   }
 }
 
+/**
+ * The role a session's user has now, or null when the session no longer stands: the user was
+ * removed, or their password changed since they signed in.
+ */
+export function stillValid(session: { user: string; credential: string }, users: UserDirectory): Role | null {
+  const account = users.find(session.user);
+  return account && account.credential === session.credential ? account.role : null;
+}
+
 interface Failures {
   count: number;
   first: number;
@@ -94,7 +114,7 @@ export class LoginThrottle {
     for (const key of this.keys(name, ip)) {
       const f = this.failures.get(key);
       if (!f) continue;
-      if (t - f.first > this.opts.windowMs && t >= f.lockedUntil) {
+      if (this.expired(f, t)) {
         this.failures.delete(key);
         continue;
       }
@@ -103,12 +123,24 @@ export class LoginThrottle {
     return Math.max(0, wait);
   }
 
+  /**
+   * Before checking a password: 0 and the attempt is counted as a failure (call succeeded()
+   * if the password turns out right), or the milliseconds to wait, and nothing is counted.
+   */
+  attempt(name: string, ip: string): number {
+    const wait = this.retryAfter(name, ip);
+    if (wait > 0) return wait;
+    this.failed(name, ip);
+    return 0;
+  }
+
+  /** One wrong password (attempt() has already counted the ones it let through). */
   failed(name: string, ip: string): void {
     const t = this.now();
     if (this.failures.size > 100_000) this.prune(t);
     for (const key of this.keys(name, ip)) {
       let f = this.failures.get(key);
-      if (!f || (t - f.first > this.opts.windowMs && t >= f.lockedUntil)) f = { count: 0, first: t, lockedUntil: 0 };
+      if (!f || this.expired(f, t)) f = { count: 0, first: t, lockedUntil: 0 };
       f.count++;
       if (f.count >= this.opts.freeAttempts) {
         const lock = Math.min(this.opts.maxLockMs, this.opts.baseLockMs * 2 ** (f.count - this.opts.freeAttempts));
@@ -118,12 +150,25 @@ export class LoginThrottle {
     }
   }
 
-  /** A right password clears the name's count (the address's count stays until it expires). */
-  succeeded(name: string): void {
+  /**
+   * A right password after attempt(): clears the name's count, and takes back the address's
+   * count for this attempt (the address's earlier failures stay until they expire).
+   */
+  succeeded(name: string, ip?: string): void {
     this.failures.delete(`name:${name.toLowerCase()}`);
+    if (ip === undefined) return;
+    const f = this.failures.get(`ip:${ip}`);
+    if (!f) return;
+    f.count--;
+    if (f.count <= 0) this.failures.delete(`ip:${ip}`);
+    else if (f.count < this.opts.freeAttempts) f.lockedUntil = 0;
+  }
+
+  private expired(f: Failures, t: number): boolean {
+    return t - f.first > this.opts.windowMs && t >= f.lockedUntil;
   }
 
   private prune(t: number): void {
-    for (const [key, f] of this.failures) if (t - f.first > this.opts.windowMs && t >= f.lockedUntil) this.failures.delete(key);
+    for (const [key, f] of this.failures) if (this.expired(f, t)) this.failures.delete(key);
   }
 }

@@ -50,3 +50,13 @@ export const ACTION_LABELS: Record<StepAction, string> = {
 export function actionLabel(action: string): string {
   return (ACTION_LABELS as Record<string, string>)[action] ?? action;
 }
+
+/**
+ * How a requested document that never came reads, by the letter's state: outstanding while the
+ * letter is open (red); once withdrawn, nobody is waiting for it any more (muted).
+ */
+export function notReceivedLabel(state: string): { text: string; className: string } {
+  if (state === 'withdrawn') return { text: 'not received: letter withdrawn', className: 'not-received' };
+  if (state === 'unanswered') return { text: 'not received: closed as unanswered', className: 'outstanding' };
+  return { text: 'outstanding', className: 'outstanding' };
+}

@@ -3,7 +3,8 @@
 import { DOCUMENT_KEYS } from '../../domain/documents';
 import { FINAL_STATES } from '../../domain/states';
 import type { EmailRecord, LetterStatus, TimelineEntry } from '../../domain/types';
-import { actionLabel, documentLabel, longDate, longDateTime } from './format';
+import { actionLabel, documentLabel, longDate, longDateTime, notReceivedLabel } from './format';
+import { FIELD_LABELS } from './form-words';
 import { html, join, type SafeHtml } from './html';
 import { csrfField, page, type PageContext } from './layout';
 import { letterHref, roundHref, stateLabel } from './views';
@@ -36,6 +37,17 @@ export interface LetterView {
   now: Date;
   tz: string;
 }
+
+/** What a note was written with, when not on its own. */
+const NOTE_CONTEXT: Partial<Record<TimelineEntry['kind'], string>> = {
+  receipt: 'with the receipt',
+  decline: 'the reason for the decline',
+  extension: 'with the deadline extension',
+  paused: 'when chasing was paused',
+  withdrawn: 'when the letter was withdrawn',
+};
+
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const KIND_LABELS: Record<EmailRecord['kind'], string> = { letter: 'Letter', chase: 'Reminder', escalation: 'Escalation' };
 
@@ -152,7 +164,7 @@ function forms(ctx: PageContext, v: LetterView, rendered: string[]): SafeHtml {
   const s = v.status;
   const me = ctx.session?.user ?? '';
   const vals = (f: LetterForm) => (v.error?.form === f ? v.error.values : undefined);
-  const who = (f: LetterForm) => textField(f, 'by', 'Recorded by', value(vals(f), 'by', me), { autocomplete: 'name' });
+  const who = (f: LetterForm) => textField(f, 'by', FIELD_LABELS[f].by, value(vals(f), 'by', me), { autocomplete: 'name' });
   const out = s.outstanding;
   const sections: SafeHtml[] = [];
   const section = (spec: FormSpec) => {
@@ -165,19 +177,19 @@ function forms(ctx: PageContext, v: LetterView, rendered: string[]): SafeHtml {
         id: 'receipt',
         title: 'Record receipt',
         button: 'Record receipt',
-        fields: html`${documentChecks('receipt', 'Documents received', out, values(vals('receipt'), 'documents'))}
-${textField('receipt', 'receivedOn', 'Date received', value(vals('receipt'), 'receivedOn', v.today), { type: 'date', hint: 'Today, unless you change it.' })}
+        fields: html`${documentChecks('receipt', FIELD_LABELS.receipt.documents, out, values(vals('receipt'), 'documents'))}
+${textField('receipt', 'receivedOn', FIELD_LABELS.receipt.receivedOn, value(vals('receipt'), 'receivedOn', v.today), { type: 'date', hint: 'Today, unless you change it.' })}
 ${who('receipt')}
-${textArea('receipt', 'note', 'Note (optional)', value(vals('receipt'), 'note'))}`,
+${textArea('receipt', 'note', FIELD_LABELS.receipt.note, value(vals('receipt'), 'note'))}`,
       }),
       section({
         id: 'decline',
         title: 'Record a decline',
         button: 'Record decline',
         intro: 'When the recipient says they will not send some documents.',
-        fields: html`${documentChecks('decline', 'Documents declined', out, values(vals('decline'), 'documents'), 'Tick none to decline everything still outstanding.')}
-${textArea('decline', 'reason', 'Their reason', value(vals('decline'), 'reason'), true)}
-${textField('decline', 'on', 'Date declined', value(vals('decline'), 'on', v.today), { type: 'date' })}
+        fields: html`${documentChecks('decline', FIELD_LABELS.decline.documents, out, values(vals('decline'), 'documents'), 'Tick none to decline everything still outstanding.')}
+${textArea('decline', 'reason', FIELD_LABELS.decline.reason, value(vals('decline'), 'reason'), true)}
+${textField('decline', 'on', FIELD_LABELS.decline.on, value(vals('decline'), 'on', v.today), { type: 'date' })}
 ${who('decline')}`,
       }),
     );
@@ -189,9 +201,9 @@ ${who('decline')}`,
         title: 'Extend the deadline',
         button: 'Extend',
         intro: 'Moves the next step and the ones after it. Give a new date or a number of working days, not both.',
-        fields: html`${textField('extend', 'until', 'Until (a working day)', value(vals('extend'), 'until'), { type: 'date' })}
-${textField('extend', 'workingDays', 'Or by this many working days', value(vals('extend'), 'workingDays'), { type: 'number' })}
-${textField('extend', 'reason', 'Reason (optional)', value(vals('extend'), 'reason'))}
+        fields: html`${textField('extend', 'until', FIELD_LABELS.extend.until, value(vals('extend'), 'until'), { type: 'date' })}
+${textField('extend', 'workingDays', FIELD_LABELS.extend.workingDays, value(vals('extend'), 'workingDays'), { type: 'number' })}
+${textField('extend', 'reason', FIELD_LABELS.extend.reason, value(vals('extend'), 'reason'))}
 ${who('extend')}`,
       }),
     );
@@ -205,7 +217,7 @@ ${who('extend')}`,
         title: 'Pause chasing',
         button: 'Pause',
         intro: 'No reminders or escalation while paused.',
-        fields: html`${textField('pause', 'reason', 'Reason (optional)', value(vals('pause'), 'reason'))}${who('pause')}`,
+        fields: html`${textField('pause', 'reason', FIELD_LABELS.pause.reason, value(vals('pause'), 'reason'))}${who('pause')}`,
       }),
     );
   }
@@ -214,14 +226,14 @@ ${who('extend')}`,
       id: 'note',
       title: 'Add a note',
       button: 'Add note',
-      fields: html`${textArea('note', 'text', 'Note', value(vals('note'), 'text'), true)}${who('note')}`,
+      fields: html`${textArea('note', 'text', FIELD_LABELS.note.text, value(vals('note'), 'text'), true)}${who('note')}`,
     }),
     section({
       id: 'withdraw',
       title: 'Withdraw the letter',
       button: 'Withdraw',
       intro: 'Stops the letter for good: nothing more can be recorded on it.',
-      fields: html`${textField('withdraw', 'reason', 'Reason (optional)', value(vals('withdraw'), 'reason'))}${who('withdraw')}
+      fields: html`${textField('withdraw', 'reason', FIELD_LABELS.withdraw.reason, value(vals('withdraw'), 'reason'))}${who('withdraw')}
 <div class="check">
   <input type="checkbox" id="withdraw-confirm" name="confirm" value="yes" required>
   <label for="withdraw-confirm">Yes, withdraw this letter</label>
@@ -239,6 +251,7 @@ export function letterPage(ctx: PageContext, v: LetterView): string {
   const r = s.recipient;
   const ended = FINAL_STATES.includes(s.state);
   const requested = DOCUMENT_KEYS.filter((k) => s.documents[k]?.requested);
+  const missing = notReceivedLabel(s.state);
   const notes = s.timeline.filter((e) => e.kind === 'note' || (e.note && (e.kind === 'receipt' || e.kind === 'decline' || e.kind === 'paused' || e.kind === 'withdrawn' || e.kind === 'extension')));
   const next = s.nextAction;
   const overdue = next && Date.parse(next.at) < v.now.getTime();
@@ -293,7 +306,7 @@ ${orphanError}
           ? html`<span class="received">Received ${longDate(d.receivedOn)}</span>${d.receivedBy ? html` <span class="by">(recorded by ${d.receivedBy})</span>` : ''}`
           : d.declinedOn
             ? html`<span class="declined">Declined ${longDate(d.declinedOn)}</span>${d.declineReason ? html`: ${d.declineReason}` : ''}`
-            : html`<span class="outstanding">Outstanding</span>`
+            : html`<span class="${missing.className}">${capitalised(missing.text)}</span>`
       }</td></tr>`;
     })}
     </tbody>
@@ -339,7 +352,7 @@ ${recordSection}
     notes.length === 0
       ? html`<p>No notes.</p>`
       : html`<ul class="notes" id="notes">${notes.map(
-          (e) => html`<li><p class="meta"><time datetime="${e.at}">${longDateTime(e.at, v.tz)}</time>${e.by ? html`, ${e.by}` : ''}${e.kind !== 'note' ? html` (with the ${e.kind})` : ''}</p><p class="note-text">${e.note}</p></li>`,
+          (e) => html`<li><p class="meta"><time datetime="${e.at}">${longDateTime(e.at, v.tz)}</time>${e.by ? html`, ${e.by}` : ''}${NOTE_CONTEXT[e.kind] ? html` (${NOTE_CONTEXT[e.kind]})` : ''}</p><p class="note-text">${e.note}</p></li>`,
         )}</ul>`
   }
 </section>

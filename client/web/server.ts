@@ -7,7 +7,7 @@
 //
 // Routes (all but /login and /static/ need a signed-in user):
 //   GET  /                                 rounds: counts by state, progress
-//   GET  /rounds/:roundId                  the register: ?state=<state>|overdue&sort=next|letter|state|outstanding&dir=asc|desc&page=N
+//   GET  /rounds/:roundId                  the register: ?q=<search>&state=<state>|overdue&sort=next|letter|state|outstanding&dir=asc|desc&page=N
 //   GET  /rounds/:roundId/export.csv       the register as CSV (client/export.ts)
 //   GET  /letters/:roundId/:letterId       one letter
 //   POST /letters/:roundId/:letterId/:form receipt | decline | extend | pause | resume | withdraw | note (staff and leads)
@@ -19,7 +19,9 @@
 //   GET  /static/style.css
 //
 // Security: sessions are server-side in memory (see auth.ts) behind a signed, HttpOnly,
-// SameSite=Lax cookie (Secure with secureCookies); every POST needs a CSRF token
+// SameSite=Lax cookie (Secure with secureCookies), and every request checks its user against
+// the users file as it is now (removed: signed out; new role: applies; new password: the
+// older sessions end); every POST needs a CSRF token
 // (@fastify/csrf-protection, bound to the session); sign-in is throttled per name and per
 // address (auth.ts) and rate-limited; helmet sets the security headers and a CSP that
 // allows no scripts at all; every value from letters or staff is escaped by `html`. A round
@@ -40,14 +42,15 @@ import type { RoundPlan } from '../../domain/round';
 import { isLetterState } from '../../domain/states';
 import type { DeclinePayload, ExtendPayload, NotePayload, PausePayload, ReceiptPayload, ResumePayload, WithdrawPayload } from '../../domain/types';
 import { workflowIdFor } from '../../workflows/letter-api';
-import { UserError } from '../errors';
+import { SystemError, UserError } from '../errors';
 import { exportRoundCsv, letterStatuses, statusOf } from '../export';
 import { letterInputs, startLetters, updateLetter } from '../letters';
 import { listLetters, queries, registerOrder, summarise, type LetterRow } from '../queries';
 import { hasErrors } from '../round-folder';
-import { CAN_RECORD, verifyUser } from '../users';
-import { LoginThrottle, SessionStore, type Session } from './auth';
+import { CAN_RECORD, UserDirectory, verifyUser } from '../users';
+import { LoginThrottle, SessionStore, stillValid, type Session } from './auth';
 import { DEFAULT_TIMEZONE, todayIn } from './format';
+import { formMessage } from './form-words';
 import type { PageContext } from './layout';
 import { LETTER_FORMS, letterPage, type FormValues, type LetterForm } from './letter-view';
 import { Outbox } from './outbox';
@@ -74,8 +77,8 @@ export interface WebServerOptions {
   trustProxy?: boolean;
   /** Letters per register page (default 50). */
   pageSize?: number;
-  /** Fastify's request log (default off). */
-  logger?: boolean;
+  /** Fastify's log (pino options; default off). `rounds serve` logs errors, with their stacks. */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
   /**
    * Folders whose sub-folders are round folders (each with round.yaml) that leads may start
    * from the dashboard (GET /start). None by default: the page then says none are configured.
@@ -105,10 +108,45 @@ function list(v: unknown): string[] {
   return typeof v === 'string' ? [v] : [];
 }
 
-/** Only a local path may be a redirect target after sign-in. */
-function safeNext(v: unknown): string {
+// Any origin of our own: only what it resolves to is compared, never the name.
+const OWN_ORIGIN = 'http://dashboard.invalid';
+
+/**
+ * Only a path on this site may be a redirect target after sign-in. Browsers drop tabs and
+ * line breaks from URLs and read '\' as '/', so '/\t/evil.org' would leave the site: a
+ * target with any control character or backslash is refused, and what is left must resolve
+ * to this origin. The path is returned as the URL parser normalised it ('/' when refused).
+ */
+export function safeNext(v: unknown): string {
   const s = str(v);
-  return s.startsWith('/') && !s.startsWith('//') && !s.startsWith('/\\') && !/[\r\n]/.test(s) ? s : '/';
+  if (!s.startsWith('/') || /[\u0000-\u001f\u007f-\u009f\\]/.test(s)) return '/';
+  let url: URL;
+  try {
+    url = new URL(s, OWN_ORIGIN);
+  } catch {
+    return '/';
+  }
+  const target = url.pathname + url.search + url.hash;
+  // '/.//evil.org' normalises to '//evil.org', which a browser reads as another host.
+  if (url.origin !== OWN_ORIGIN || target.startsWith('//') || new URL(target, OWN_ORIGIN).origin !== OWN_ORIGIN) return '/';
+  return target;
+}
+
+/**
+ * What went wrong, in one line without a stack: the error's message and those of its causes
+ * (a Temporal ServiceError says what it was doing; its gRPC cause says why, e.g.
+ * "14 UNAVAILABLE: No connection established").
+ */
+export function failureText(thrown: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = thrown;
+  for (let depth = 0; depth < 5 && e !== undefined && e !== null; depth++) {
+    const message = e instanceof Error || (typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') ? String((e as { message: string }).message) : typeof e === 'object' ? '' : String(e);
+    const line = message.split('\n')[0].trim();
+    if (line && !parts.some((p) => p.includes(line))) parts.push(line);
+    e = typeof e === 'object' ? (e as { cause?: unknown }).cause : undefined;
+  }
+  return parts.length > 0 ? parts.join(': ') : 'it failed without saying why (the dashboard’s log has the details)';
 }
 
 function pathOf(url: string): string {
@@ -124,6 +162,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   const secret = opts.cookieSecret ?? crypto.randomBytes(32).toString('hex');
   const sessions = new SessionStore();
   const throttle = new LoginThrottle();
+  const users = new UserDirectory(opts.usersFile);
   const outbox = opts.outboxDir ? new Outbox(opts.outboxDir) : undefined;
   const css = fs.readFileSync(path.join(__dirname, 'style.css'));
   const roundsDirs = (opts.roundsDirs ?? []).map((d) => path.resolve(d));
@@ -168,11 +207,27 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure, signed: true };
 
   // Who is signed in; everything but sign-in and the stylesheet needs someone.
+  // Each request checks the session against the users file as it is now (stillValid).
   app.addHook('onRequest', async (req, reply) => {
     const raw = req.cookies[SESSION_COOKIE];
     if (raw) {
       const u = req.unsignCookie(raw);
-      if (u.valid && u.value) req.signedIn = sessions.get(u.value) ?? null;
+      const session = u.valid && u.value ? sessions.get(u.value) : undefined;
+      if (session) {
+        let role;
+        try {
+          role = stillValid(session, users);
+        } catch (err) {
+          throw new SystemError(`the users file cannot be read, so no one can be let in: ${(err as Error).message}`);
+        }
+        if (role) {
+          session.role = role;
+          req.signedIn = session;
+        } else {
+          sessions.destroy(session.id);
+          reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        }
+      }
     }
     if (PUBLIC_PATHS.has(pathOf(req.url)) || req.signedIn) return;
     if (req.method === 'GET' || req.method === 'HEAD') {
@@ -216,23 +271,29 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
 
   app.setNotFoundHandler((req, reply) => send(reply, 404, errorPage(ctx(req, reply), 'Page not found', 'There is no page at this address.')));
 
-  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
-    if (err.code?.startsWith('FST_CSRF')) {
+  // Anything thrown becomes a page: a Fastify or plugin error (string code, statusCode), a
+  // gRPC error from Temporal (numeric code), or a value that is not an Error at all.
+  app.setErrorHandler((thrown: unknown, req, reply) => {
+    const err = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as { code?: unknown; statusCode?: unknown; message?: unknown };
+    const code = typeof err.code === 'string' ? err.code : '';
+    const statusCode = typeof err.statusCode === 'number' ? err.statusCode : 0;
+    if (code.startsWith('FST_CSRF')) {
       return send(
         reply,
         403,
         errorPage(ctx(req, reply), 'Form refused', 'This form could not be accepted: it has expired or did not come from this dashboard. Go back, reload the page and try again.'),
       );
     }
-    if (err.statusCode === 429) {
+    if (statusCode === 429) {
       return send(reply, 429, errorPage(ctx(req, reply), 'Too many requests', 'Too many requests. Wait a minute, then try again.'));
     }
-    if (err instanceof UserError) return send(reply, 404, errorPage(ctx(req, reply), 'Not found', err.message));
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return send(reply, err.statusCode, errorPage(ctx(req, reply), 'Request refused', err.message));
+    if (thrown instanceof UserError) return send(reply, 404, errorPage(ctx(req, reply), 'Not found', thrown.message));
+    if (statusCode >= 400 && statusCode < 500) {
+      return send(reply, statusCode, errorPage(ctx(req, reply), 'Request refused', typeof err.message === 'string' ? err.message : 'The request was not understood.'));
     }
-    req.log.error(err);
-    return send(reply, 500, errorPage(ctx(req, reply), 'Something went wrong', `The dashboard could not do that: ${err.message}`));
+    // The person sees what failed and why (Temporal's own cause), the log gets the stack.
+    req.log.error({ err: thrown }, 'request failed');
+    return send(reply, 500, errorPage(ctx(req, reply), 'Something went wrong', `The dashboard could not do that: ${failureText(thrown)}`));
   });
 
   // ---------------------------------------------------------------- static, sign-in
@@ -250,7 +311,8 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     const name = str(b.name).trim();
     const password = str(b.password);
     const next = safeNext(b.next);
-    const wait = throttle.retryAfter(name, req.ip);
+    // Counted before the password is hashed, so guesses sent at once cannot all get through.
+    const wait = throttle.attempt(name, req.ip);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       reply.header('Retry-After', String(seconds));
@@ -258,12 +320,11 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     }
     const user = await verifyUser(opts.usersFile, name, password);
     if (!user) {
-      throttle.failed(name, req.ip);
       return send(reply, 401, loginPage(ctx(req, reply), { next, name, error: 'That name and password do not match an account.' }));
     }
-    throttle.succeeded(name);
+    throttle.succeeded(name, req.ip);
     if (req.signedIn) sessions.destroy(req.signedIn.id);
-    const session = sessions.create(user.name, user.role);
+    const session = sessions.create(user.name, user.role, user.credential);
     reply.setCookie(SESSION_COOKIE, session.id, cookieOpts);
     return reply.redirect(next, 303);
   });
@@ -303,7 +364,11 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     const filter = f === 'overdue' || f === 'unknown' || isLetterState(f) ? f : '';
     const sort: SortKey = (SORT_KEYS as readonly string[]).includes(str(q.sort)) ? (str(q.sort) as SortKey) : 'next';
     const dir = str(q.dir) === 'desc' ? 'desc' : 'asc';
-    const matching = rows.filter((r) => (filter === '' ? true : filter === 'overdue' ? isOverdue(r, now) : r.state === filter)).sort(comparator(sort, dir));
+    const search = str(q.q).trim().slice(0, 200);
+    const matching = rows
+      .filter((r) => (filter === '' ? true : filter === 'overdue' ? isOverdue(r, now) : r.state === filter))
+      .filter((r) => matchesSearch(r, search))
+      .sort(comparator(sort, dir));
     const pages = Math.max(1, Math.ceil(matching.length / pageSize));
     const pageNo = Math.min(pages, Math.max(1, Number.parseInt(str(q.page), 10) || 1));
     const pageRows = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize);
@@ -324,6 +389,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
         counts,
         overdue,
         filter,
+        search,
         sort,
         dir,
         page: pageNo,
@@ -404,7 +470,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       const prefix = `${workflowId}: `;
-      const message = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+      const message = formMessage(f, err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message, tz);
       return renderLetter(req, reply, roundId, letterId, 422, { error: { form: f, message, values: b } });
     }
     return reply.redirect(`${letterHref(roundId, letterId)}?done=${f}`, 303);
@@ -552,6 +618,17 @@ function checkSentOn(typed: string, plan: RoundPlan, defaults: string[], now: Da
   const early = plan.letters.find((l) => l.letterDate && date < l.letterDate);
   if (early) return { error: `“counts as sent on”: ${date} is before the date of letter ${early.letterId} (${early.letterDate}); a letter cannot count as sent before its date.` };
   return { value: typed.toLowerCase() === 'now' ? 'now' : date };
+}
+
+/**
+ * The register's search: the words, ignoring case, anywhere in the letter id, the recipient's
+ * name or the organisation. Recipients come from the listing's memo; a letter started before
+ * the memo existed is found by its id only.
+ */
+function matchesSearch(r: LetterRow, search: string): boolean {
+  if (search === '') return true;
+  const needle = search.toLocaleLowerCase('en-GB');
+  return [r.letterId, r.recipient?.name, r.recipient?.organisation].some((v) => !!v && v.toLocaleLowerCase('en-GB').includes(needle));
 }
 
 function isOverdue(r: LetterRow, now: Date): boolean {

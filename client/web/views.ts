@@ -4,7 +4,7 @@ import { DOCUMENT_KEYS, type DocumentKey } from '../../domain/documents';
 import { LETTER_STATES, type LetterState } from '../../domain/states';
 import type { LetterStatus } from '../../domain/types';
 import type { LetterRow, RoundSummary } from '../queries';
-import { actionLabel, documentLabel, longDate, longDateTime } from './format';
+import { actionLabel, documentLabel, longDate, longDateTime, notReceivedLabel } from './format';
 import { html, queryString, type SafeHtml } from './html';
 import { csrfField, page, type PageContext } from './layout';
 
@@ -91,6 +91,8 @@ export interface RegisterView {
   overdue: number;
   /** '' (all), a state, 'overdue' or 'unknown'. */
   filter: string;
+  /** What the register is searched for (letter id, recipient, organisation); '' for no search. */
+  search: string;
   sort: SortKey;
   dir: 'asc' | 'desc';
   page: number;
@@ -125,10 +127,11 @@ function answerOf(r: RegisterRow, k: DocumentKey): { receivedOn?: string; declin
 
 function documentsCell(r: RegisterRow): SafeHtml {
   const s = r.status;
+  const missing = notReceivedLabel(s?.state ?? r.row.state);
   const requested = s ? DOCUMENT_KEYS.filter((k) => s.documents[k]?.requested) : r.row.requested && DOCUMENT_KEYS.filter((k) => r.row.requested!.includes(k));
   if (!requested) {
     return r.row.outstanding.length > 0
-      ? html`<ul class="docs">${r.row.outstanding.map((k) => html`<li>${documentLabel(k)}: <span class="outstanding">outstanding</span></li>`)}</ul>`
+      ? html`<ul class="docs">${r.row.outstanding.map((k) => html`<li>${documentLabel(k)}: <span class="${missing.className}">${missing.text}</span></li>`)}</ul>`
       : html`<span class="muted">Unknown</span>`;
   }
   return html`<ul class="docs">${requested.map((k) => {
@@ -141,7 +144,7 @@ function documentsCell(r: RegisterRow): SafeHtml {
           ? html`<span class="received">received ${longDate(d.receivedOn)}</span>`
           : d?.declinedOn
             ? html`<span class="declined">declined ${longDate(d.declinedOn)}</span>`
-            : html`<span class="outstanding">outstanding</span>`;
+            : html`<span class="${missing.className}">${missing.text}</span>`;
     return html`<li>${documentLabel(k)}: ${what}</li>`;
   })}</ul>`;
 }
@@ -151,6 +154,7 @@ export function registerPage(ctx: PageContext, v: RegisterView): string {
   const link = (params: { state?: string; sort?: string; dir?: string; page?: number }) =>
     base +
     queryString({
+      q: v.search,
       state: params.state ?? v.filter,
       sort: (params.sort ?? v.sort) === 'next' ? undefined : (params.sort ?? v.sort),
       dir: (params.dir ?? v.dir) === 'asc' ? undefined : (params.dir ?? v.dir),
@@ -186,7 +190,10 @@ export function registerPage(ctx: PageContext, v: RegisterView): string {
   <label for="round-progress">Progress</label>
   ${progress(done, v.total, 'round-progress')}
 </section>
-<form class="filter" method="get" action="${base}">
+<form class="filter" method="get" action="${base}" role="search">
+  <label for="register-search">Search</label>
+  <input type="search" id="register-search" name="q" value="${v.search}" maxlength="200" aria-describedby="register-search-hint">
+  <span class="hint" id="register-search-hint">Letter, recipient or organisation</span>
   <label for="state-filter">State</label>
   <select id="state-filter" name="state">
     ${filterOptions.map((o) => html`<option value="${o.value}"${o.value === v.filter ? html` selected` : ''}>${o.label} (${o.count})</option>`)}
@@ -202,7 +209,9 @@ export function registerPage(ctx: PageContext, v: RegisterView): string {
   </select>
   <button type="submit">Show</button>
 </form>
-<p id="register-count">${v.matching === 0 ? 'No letters match.' : html`Letters ${first} to ${last} of ${v.matching}${v.filter ? html` (${filterOptions.find((o) => o.value === v.filter)?.label ?? v.filter})` : ''}.`}</p>
+<p id="register-count">${v.matching === 0 ? 'No letters match.' : html`Letters ${first} to ${last} of ${v.matching}${v.filter ? html` (${filterOptions.find((o) => o.value === v.filter)?.label ?? v.filter})` : ''}.`}${
+  v.search ? html` Searching for “${v.search}”: <a href="${base}${queryString({ state: v.filter, sort: v.sort === 'next' ? undefined : v.sort, dir: v.dir === 'asc' ? undefined : v.dir })}">show all letters</a>.` : ''
+}</p>
 ${pager}
 <div class="table-wrap" role="region" aria-labelledby="register-caption" tabindex="0">
 <table class="register" id="register">
