@@ -167,9 +167,18 @@ export async function setPassword(file: string, name: string, password?: string)
 export function removeUser(file: string, name: string): User {
   const data = readUsers(file);
   const user = existing(data, file, name);
+  keepALead(data, name, 'remove', file);
   delete data.users[name];
   writeUsers(file, data);
   return { name, role: user.role };
+}
+
+/** Refuses to take away the last lead: without one, nobody can start a round from the dashboard. */
+function keepALead(data: ReturnType<typeof readUsers>, name: string, action: string, file: string): void {
+  const leads = Object.entries(data.users).filter(([, u]) => u.role === 'lead').map(([n]) => n);
+  if (leads.length === 1 && leads[0] === name) {
+    throw new UserError(`cannot ${action} '${name}': they are the only lead in ${file} (make another user a lead first)`);
+  }
 }
 
 /** Gives a user another role, effective at their next request. Returns the role they had. */
@@ -177,6 +186,7 @@ export function setRole(file: string, name: string, role: Role): { name: string;
   if (!isRole(role)) throw new UserError(`role '${String(role)}': expected one of ${ROLES.join(', ')}`);
   const data = readUsers(file);
   const user = existing(data, file, name);
+  if (role !== 'lead') keepALead(data, name, `make a ${role}`, file);
   data.users[name] = { ...user, role };
   writeUsers(file, data);
   return { name, role, was: user.role };

@@ -129,6 +129,22 @@ describe('rounds user add', () => {
     expect(await verifyUser(file, 'april', fresh!)).toMatchObject({ role: 'lead' });
   });
 
+  test('the only lead can be neither removed nor demoted (nobody could start a round any more); with another lead, both work', async () => {
+    const file = freshFile();
+    await addUser(file, 'april', 'lead');
+    await addUser(file, 'bob', 'staff');
+    for (const [args, action] of [[['remove', 'april'], 'remove'], [['role', 'april', 'staff'], 'make a staff']] as const) {
+      const res = await run(['user', ...args, '--users-file', file]);
+      expect(res.code).toBe(1);
+      expect(res.err).toBe(`rounds: cannot ${action} 'april': they are the only lead in ${file} (make another user a lead first)\n`);
+      expect(listUsers(file)).toEqual([{ name: 'april', role: 'lead' }, { name: 'bob', role: 'staff' }]);
+    }
+    expect((await run(['user', 'role', 'bob', 'lead', '--users-file', file])).code).toBe(0);
+    expect((await run(['user', 'role', 'april', 'viewer', '--users-file', file])).code).toBe(0);
+    expect((await run(['user', 'remove', 'april', '--users-file', file])).code).toBe(0);
+    expect(listUsers(file)).toEqual([{ name: 'bob', role: 'lead' }]);
+  });
+
   test('without --users-file, `rounds user` uses the file `rounds serve` uses, whatever the working directory', async () => {
     const saved = { var: process.env.ROUNDS_VAR_DIR, users: process.env.ROUNDS_USERS_FILE, cwd: process.cwd() };
     const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-var-'));
