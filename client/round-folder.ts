@@ -66,7 +66,7 @@ function readBytes(file: string, issues: RoundIssue[], limit: number, what: stri
   try {
     const size = fs.statSync(file).size;
     if (size > limit) {
-      issues.push({ level: 'error', file, message: `${formatBytes(size)}: over the ${formatBytes(limit)} limit for ${what} (see "Round folders" in the README)` });
+      issues.push({ level: 'error', file, message: `${formatBytes(size)}: over the ${formatBytes(limit)} limit for ${what} (see "A round folder" in the README)` });
       return undefined;
     }
     return fs.readFileSync(file);

@@ -28,11 +28,11 @@ test('round.yaml and recipients.csv have limits too', () => {
   let dir = copyOfExample();
   fs.appendFileSync(path.join(dir, 'round.yaml'), `# ${'x'.repeat(ROUND_LIMITS.roundYamlBytes)}\n`);
   expect(loadRoundFolder(dir).issues.map(formatIssue)).toEqual([
-    expect.stringMatching(new RegExp(`^${path.join(dir, 'round.yaml')}: 256\\.\\d KB: over the 256 KB limit for round\\.yaml \\(see "Round folders" in the README\\)$`)),
+    expect.stringMatching(new RegExp(`^${path.join(dir, 'round.yaml')}: 256\\.\\d KB: over the 256 KB limit for round\\.yaml \\(see "A round folder" in the README\\)$`)),
   ]);
   dir = copyOfExample();
   fs.appendFileSync(path.join(dir, 'recipients.csv'), `# ${'x'.repeat(ROUND_LIMITS.recipientsCsvBytes)}\n`);
-  expect(loadRoundFolder(dir).issues.map(formatIssue)).toContain(`${path.join(dir, 'recipients.csv')}: 20 MB: over the 20 MB limit for recipients.csv (see "Round folders" in the README)`);
+  expect(loadRoundFolder(dir).issues.map(formatIssue)).toContain(`${path.join(dir, 'recipients.csv')}: 20 MB: over the 20 MB limit for recipients.csv (see "A round folder" in the README)`);
 });
 
 test('a billion-laughs round.yaml: check names the file and line, exit 1, not "unexpected error"', async () => {
