@@ -96,10 +96,18 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       }
       const inputs = letterInputs(plan, { delivery: o.send ? 'send' : 'record-sent', sentOn: o.sentOn });
       const c = await getClient();
-      await registerSearchAttributes(c, settings!, (w) => err.write(`rounds: warning: ${terminalSafe(w)}\n`));
+      const notRegistered = await registerSearchAttributes(c, settings!);
       const progress = progressBar(err, inputs.length);
-      const result = await startLetters(c, inputs, { concurrency: o.concurrency, onProgress: progress.update });
-      progress.stop();
+      let result: Awaited<ReturnType<typeof startLetters>>;
+      try {
+        result = await startLetters(c, inputs, { concurrency: o.concurrency, onProgress: progress.update });
+      } catch (e) {
+        // Only now does it matter that they could not be registered (a cluster may have them already).
+        if (notRegistered) err.write(`rounds: ${terminalSafe(notRegistered)}\n`);
+        throw e;
+      } finally {
+        progress.stop();
+      }
       say(
         `round ${plan.round.id}: started ${result.started.length} letter${result.started.length === 1 ? '' : 's'}` +
           (result.alreadyStarted.length ? `; ${result.alreadyStarted.length} already started, left as they are` : ''),
@@ -306,15 +314,17 @@ function exitCode(e: unknown, err: NodeJS.WritableStream, settings?: TemporalSet
 /**
  * `start` registers the search attributes the letters are started with, as the worker does at
  * its start: on a namespace where no worker has run yet, starting failed with "no mapping
- * defined for search attribute RoundId". Without the permission to add them (a cluster
- * where an operator does that), it warns and goes on: they may be there already.
+ * defined for search attribute RoundId". Without the permission to add them (a cluster where
+ * an operator does that) it goes on, since they may be there already, and returns what to
+ * say if starting then fails.
  */
-async function registerSearchAttributes(c: Client, settings: TemporalSettings, warn: (s: string) => void): Promise<void> {
+async function registerSearchAttributes(c: Client, settings: TemporalSettings): Promise<string | undefined> {
   try {
     await searchAttributes().ensureSearchAttributes(c.connection as never, settings.namespace);
+    return undefined;
   } catch (e) {
     if (temporalFailure(e, settings)?.exitCode === 1 || grpcCode(e) === 14) throw e; // wrong namespace, or unreachable: say that instead
-    warn(`could not register the search attributes (${describeError(e)}); if starting fails, add them with \`temporal operator search-attribute create\` or run \`rounds worker\` once with that permission`);
+    return `could not register the search attributes (${describeError(e)}): add them with \`temporal operator search-attribute create\`, or run \`rounds worker\` once with that permission`;
   }
 }
 
