@@ -60,7 +60,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE or default)')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) })
+    // commander's errors quote what was typed: safe for the terminal like everything else.
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s.split('\n').map(terminalSafe).join('\n')) })
     // A malformed letter id is the person's mistake: say so before trying to reach Temporal.
     .hook('preAction', (_program, action) => {
       if (action.registeredArguments[0]?.name() === 'workflowId') checkId(String(action.processedArgs[0]));
