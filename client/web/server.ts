@@ -40,7 +40,7 @@ import type { RoundPlan } from '../../domain/round';
 import { isLetterState } from '../../domain/states';
 import type { DeclinePayload, ExtendPayload, NotePayload, PausePayload, ReceiptPayload, ResumePayload, WithdrawPayload } from '../../domain/types';
 import { workflowIdFor } from '../../workflows/letter-api';
-import { describeError, UserError } from '../errors';
+import { UserError } from '../errors';
 import { exportRoundCsv, letterStatuses, statusOf } from '../export';
 import { letterInputs, startLetters, updateLetter } from '../letters';
 import { listLetters, queries, registerOrder, summarise, type LetterRow } from '../queries';
@@ -232,8 +232,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
       return send(reply, err.statusCode, errorPage(ctx(req, reply), 'Request refused', err.message));
     }
     req.log.error(err);
-    // With its cause: a Temporal error's own message ('Failed to start Workflow') says nothing.
-    return send(reply, 500, errorPage(ctx(req, reply), 'Something went wrong', `The dashboard could not do that: ${describeError(err)}`));
+    return send(reply, 500, errorPage(ctx(req, reply), 'Something went wrong', `The dashboard could not do that: ${err.message}`));
   });
 
   // ---------------------------------------------------------------- static, sign-in
