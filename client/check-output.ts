@@ -1,6 +1,7 @@
 // What `rounds check` prints (and `rounds start` when the round has errors): every field of
 // every letter with where it came from, then the problems. Loaded only by those commands.
 import { formatIssue, type RoundPlan } from '../domain/round';
+import { terminalLines } from './format';
 import { hasErrors } from './round-folder';
 
 export function checkJson(plan: RoundPlan) {
@@ -40,5 +41,6 @@ export function formatCheck(plan: RoundPlan): string {
   for (const i of warnings) lines.push(`warning: ${formatIssue(i)}`);
   for (const i of errors) lines.push(`error: ${formatIssue(i)}`);
   lines.push(errors.length ? `${errors.length} error(s): the round cannot be started` : 'ok: the round can be started');
-  return lines.join('\n');
+  // Names, addresses and messages come from the round's files: made safe for the terminal.
+  return terminalLines(lines);
 }

@@ -7,9 +7,9 @@ import { isDocumentKey, DOCUMENT_KEYS, type DocumentKey } from '../domain/docume
 import { isLetterState, LETTER_STATES, type LetterState as LetterStateName } from '../domain/states';
 import { connectClient, temporalSettings, TemporalUnreachableError, type TemporalSettings } from '../worker/connection';
 import { MissingBinaryError } from '../worker/temporal-binaries';
-import { SystemError, UserError } from './errors';
-import { formatLetter, formatRegister, formatRounds } from './format';
-import { letterInputs, letterStatus, startLetters, updateLetter } from './letters';
+import { causeChain, describeError, grpcCode, SystemError, temporalFailure, UserError } from './errors';
+import { formatLetter, formatRegister, formatRounds, terminalSafe, when } from './format';
+import { letterInputs, letterStatus, NO_WORKER, startLetters, updateLetter, workerPolling } from './letters';
 // Commands load what only they need when they run (the round-folder parser, the worker, the web
 // server, the demo's test server): `rounds status` started in 0.75 s when everything loaded eagerly.
 // (require, not import(): tsx runs import() as ESM, which wants file extensions.)
@@ -19,6 +19,7 @@ const checkOutput = (): typeof import('./check-output') => require('./check-outp
 const exportCsv = (): typeof import('./export') => require('./export');
 const service = (): typeof import('./serve') => require('./serve');
 const demoRunner = (): typeof import('./demo') => require('./demo');
+const searchAttributes = (): typeof import('../worker/search-attributes') => require('../worker/search-attributes');
 /* eslint-enable @typescript-eslint/no-require-imports */
 import { listLetters, queries, registerOrder, summarise } from './queries';
 import { registerWebCommands } from './web-commands';
@@ -29,7 +30,9 @@ interface Globals {
 }
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  // `print` for JSON and CSV (data, as it is); `say` for people: every line made safe for the terminal.
   const print = (s: string) => out.write(s.endsWith('\n') ? s : `${s}\n`);
+  const say = (s: string) => print(s.split('\n').map(terminalSafe).join('\n'));
   let client: Client | undefined;
   let settings: TemporalSettings | undefined;
   const program = new Command('rounds');
@@ -39,7 +42,17 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     client ??= await connectClient(settings);
     return client;
   };
+  // Queries and updates wait for a worker: without one, `show` failed after 33 s and `receive`
+  // hung for minutes. One cheap call first says so at once.
+  const needWorker = async (c: Client) => {
+    if ((await workerPolling(c)) === false) throw new SystemError(NO_WORKER);
+  };
   const by = (o: { by?: string }) => o.by ?? os.userInfo().username;
+  const workerClient = async () => {
+    const c = await getClient();
+    await needWorker(c);
+    return c;
+  };
 
   program
     .description('Request rounds: one letter per recipient, chased on working days until the documents arrive.')
@@ -47,7 +60,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE or default)')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) })
+    // commander's errors quote what was typed: safe for the terminal like everything else.
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s.split('\n').map(terminalSafe).join('\n')) })
     // A malformed letter id is the person's mistake: say so before trying to reach Temporal.
     .hook('preAction', (_program, action) => {
       if (action.registeredArguments[0]?.name() === 'workflowId') checkId(String(action.processedArgs[0]));
@@ -61,7 +75,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       const { loadRoundFolder, hasErrors } = roundFolder();
       const { checkJson, formatCheck } = checkOutput();
       const plan = loadRoundFolder(dir);
-      print(o.json ? JSON.stringify(checkJson(plan), null, 2) : formatCheck(plan));
+      if (o.json) print(JSON.stringify(checkJson(plan), null, 2));
+      else say(formatCheck(plan));
       if (hasErrors(plan)) throw new ExitCode(1);
     });
 
@@ -77,18 +92,29 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       const { formatCheck } = checkOutput();
       const plan = loadRoundFolder(dir);
       if (hasErrors(plan)) {
-        print(formatCheck(plan));
+        say(formatCheck(plan));
         throw new UserError(`${dir}: the round has errors (above); nothing was started`);
       }
       const inputs = letterInputs(plan, { delivery: o.send ? 'send' : 'record-sent', sentOn: o.sentOn });
       const c = await getClient();
+      const notRegistered = await registerSearchAttributes(c, settings!);
       const progress = progressBar(err, inputs.length);
-      const result = await startLetters(c, inputs, { concurrency: o.concurrency, onProgress: progress.update });
-      progress.stop();
-      print(
+      let result: Awaited<ReturnType<typeof startLetters>>;
+      try {
+        result = await startLetters(c, inputs, { concurrency: o.concurrency, onProgress: progress.update });
+      } catch (e) {
+        // Only now does it matter that they could not be registered (a cluster may have them already).
+        if (notRegistered) err.write(`rounds: ${terminalSafe(notRegistered)}\n`);
+        throw e;
+      } finally {
+        progress.stop();
+      }
+      say(
         `round ${plan.round.id}: started ${result.started.length} letter${result.started.length === 1 ? '' : 's'}` +
           (result.alreadyStarted.length ? `; ${result.alreadyStarted.length} already started, left as they are` : ''),
       );
+      // Started is not running: say so now rather than let the letters sit unnoticed.
+      if ((await workerPolling(c)) === false) err.write(`rounds: warning: ${NO_WORKER}; the letters wait until one does\n`);
     });
 
   program
@@ -105,17 +131,22 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       if (o.overdue || o.state) {
         const query = o.overdue ? queries.overdue(new Date(), roundId) : queries.inState(o.state as LetterStateName, roundId);
         const rows = (await listLetters(c, query)).filter((r) => !o.state || r.state === o.state).sort(registerOrder);
-        print(o.json ? JSON.stringify(rows, null, 2) : formatRegister(rows));
+        // Nothing matched: say what was asked, not "no letters".
+        const asked = `no ${[o.overdue ? 'overdue letters' : 'letters', o.state ? `in state ${o.state}` : undefined, roundId ? `in round ${roundId}` : undefined].filter(Boolean).join(' ')}`;
+        if (o.json) print(JSON.stringify(rows, null, 2));
+        else say(formatRegister(rows, { empty: asked }));
         return;
       }
       if (!roundId) {
         const summaries = summarise(await listLetters(c, queries.allLetters()));
-        print(o.json ? JSON.stringify(summaries, null, 2) : formatRounds(summaries));
+        if (o.json) print(JSON.stringify(summaries, null, 2));
+        else say(formatRounds(summaries));
         return;
       }
       const rows = (await listLetters(c, queries.roundLetters(roundId))).sort(registerOrder);
       if (rows.length === 0 && !o.json) throw new UserError(`no letters found for round '${roundId}' (see \`rounds status\` for the rounds there are)`);
-      print(o.json ? JSON.stringify(rows, null, 2) : formatRegister(rows));
+      if (o.json) print(JSON.stringify(rows, null, 2));
+      else say(formatRegister(rows));
     });
 
   program
@@ -123,8 +154,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .description("one letter: its documents, next action and timeline (workflowId is '<roundId>/<letterId>')")
     .option('--json', 'machine-readable output')
     .action(async (id: string, o: { json?: boolean }) => {
-      const s = await letterStatus(await getClient(), id);
-      print(o.json ? JSON.stringify(s, null, 2) : formatLetter(s));
+      const c = await getClient();
+      await needWorker(c);
+      const s = await letterStatus(c, id);
+      if (o.json) print(JSON.stringify(s, null, 2));
+      else say(formatLetter(s));
     });
 
   const docsOption = () => new Option('--doc <key...>', `document keys: ${DOCUMENT_KEYS.join(', ')}`).argParser(collectDocs);
@@ -136,8 +170,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--by <name>', 'who recorded it')
     .option('--note <text>', 'a note')
     .action(async (id: string, o: { doc: DocumentKey[]; on?: string; by?: string; note?: string }) => {
-      const s = await updateLetter(await getClient(), id, 'recordReceipt', { documents: o.doc, receivedOn: o.on, by: by(o), note: o.note });
-      print(`${id}: ${s.state}; outstanding: ${s.outstanding.join(', ') || 'nothing'}`);
+      const s = await updateLetter(await workerClient(), id, 'recordReceipt', { documents: o.doc, receivedOn: o.on, by: by(o), note: o.note });
+      say(`${id}: ${s.state}; outstanding: ${s.outstanding.join(', ') || 'nothing'}`);
     });
 
   program
@@ -148,8 +182,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--on <date>', 'date of the decline (default today)')
     .option('--by <name>', 'who recorded it')
     .action(async (id: string, o: { doc?: DocumentKey[]; reason: string; on?: string; by?: string }) => {
-      const s = await updateLetter(await getClient(), id, 'recordDecline', { documents: o.doc, reason: o.reason, on: o.on, by: by(o) });
-      print(`${id}: ${s.state}; outstanding: ${s.outstanding.join(', ') || 'nothing'}`);
+      const s = await updateLetter(await workerClient(), id, 'recordDecline', { documents: o.doc, reason: o.reason, on: o.on, by: by(o) });
+      say(`${id}: ${s.state}; outstanding: ${s.outstanding.join(', ') || 'nothing'}`);
     });
 
   program
@@ -161,8 +195,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--by <name>', 'who agreed it')
     .action(async (id: string, o: { until?: string; workingDays?: number; reason?: string; by?: string }) => {
       if (!o.until && !o.workingDays) throw new UserError('extend: give --until <date> or --working-days <n>');
-      const s = await updateLetter(await getClient(), id, 'extendDeadline', { until: o.until, workingDays: o.workingDays, reason: o.reason, by: by(o) });
-      print(`${id}: next ${s.nextAction ? `${s.nextAction.kind} at ${s.nextAction.at}` : 'nothing'}`);
+      const s = await updateLetter(await workerClient(), id, 'extendDeadline', { until: o.until, workingDays: o.workingDays, reason: o.reason, by: by(o) });
+      say(`${id}: next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`);
     });
 
   for (const [name, update, description] of [
@@ -175,8 +209,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       .option('--reason <text>', 'why')
       .option('--by <name>', 'who')
       .action(async (id: string, o: { reason?: string; by?: string }) => {
-        const s = await updateLetter(await getClient(), id, update, { reason: o.reason, by: by(o) });
-        print(`${id}: ${s.state}`);
+        const s = await updateLetter(await workerClient(), id, update, { reason: o.reason, by: by(o) });
+        say(`${id}: ${s.state}`);
       });
   }
   program
@@ -184,16 +218,16 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .description('resume chasing; the remaining steps move later by the working days paused')
     .option('--by <name>', 'who')
     .action(async (id: string, o: { by?: string }) => {
-      const s = await updateLetter(await getClient(), id, 'resume', { by: by(o) });
-      print(`${id}: ${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${s.nextAction.at}` : 'nothing'}`);
+      const s = await updateLetter(await workerClient(), id, 'resume', { by: by(o) });
+      say(`${id}: ${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`);
     });
   program
     .command('note <workflowId> <text...>')
     .description("add a note to the letter's timeline")
     .option('--by <name>', 'who')
     .action(async (id: string, text: string[], o: { by?: string }) => {
-      await updateLetter(await getClient(), id, 'addNote', { text: text.join(' '), by: by(o) });
-      print(`${id}: note added`);
+      await updateLetter(await workerClient(), id, 'addNote', { text: text.join(' '), by: by(o) });
+      say(`${id}: note added`);
     });
 
   program
@@ -208,6 +242,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         return;
       }
       const rows = (await listLetters(c, queries.roundLetters(roundId))).sort(registerOrder);
+      if (rows.length > 0) await needWorker(c); // every letter's status is a query
       const statuses = await Promise.all(rows.map((r) => letterStatus(c, r.workflowId)));
       print(JSON.stringify(statuses, null, 2));
     });
@@ -255,7 +290,9 @@ class ExitCode extends Error {
 }
 
 function exitCode(e: unknown, err: NodeJS.WritableStream, settings?: TemporalSettings): number {
-  const say = (s: string) => err.write(`rounds: ${s}\n`);
+  // Messages quote input (ids, file contents, the workflow's own words): safe for the terminal.
+  const say = (s: string) => err.write(`rounds: ${s.split('\n').map(terminalSafe).join('\n')}\n`);
+  const debug = () => (process.env.ROUNDS_DEBUG ? `\n${causeChain(e).map((c) => (c as Error)?.stack ?? String(c)).join('\ncaused by: ')}` : '');
   if (e instanceof ExitCode) return e.code;
   if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1; // commander printed the message
   if (e instanceof UserError) {
@@ -263,16 +300,33 @@ function exitCode(e: unknown, err: NodeJS.WritableStream, settings?: TemporalSet
     return 1;
   }
   if (e instanceof TemporalUnreachableError || e instanceof MissingBinaryError || e instanceof SystemError) {
-    say(e.message);
+    say(e.message + debug());
     return 2;
   }
-  const code = (e as { code?: number }).code;
-  if (code === 14 || /UNAVAILABLE|ECONNREFUSED|Connection refused/i.test((e as Error)?.message ?? '')) {
-    say(`cannot reach Temporal at ${settings?.address ?? 'the configured address'}: ${(e as Error).message}`);
-    return 2;
+  const known = temporalFailure(e, settings);
+  if (known) {
+    say(known.message + debug());
+    return known.exitCode;
   }
-  say(`unexpected error: ${(e as Error)?.message ?? String(e)}${process.env.ROUNDS_DEBUG ? `\n${(e as Error)?.stack}` : ' (set ROUNDS_DEBUG=1 for details)'}`);
+  say(`unexpected error: ${describeError(e)}${process.env.ROUNDS_DEBUG ? debug() : ' (set ROUNDS_DEBUG=1 for details)'}`);
   return 2;
+}
+
+/**
+ * `start` registers the search attributes the letters are started with, as the worker does at
+ * its start: on a namespace where no worker has run yet, starting failed with "no mapping
+ * defined for search attribute RoundId". Without the permission to add them (a cluster where
+ * an operator does that) it goes on, since they may be there already, and returns what to
+ * say if starting then fails.
+ */
+async function registerSearchAttributes(c: Client, settings: TemporalSettings): Promise<string | undefined> {
+  try {
+    await searchAttributes().ensureSearchAttributes(c.connection as never, settings.namespace);
+    return undefined;
+  } catch (e) {
+    if (temporalFailure(e, settings)?.exitCode === 1 || grpcCode(e) === 14) throw e; // wrong namespace, or unreachable: say that instead
+    return `could not register the search attributes (${describeError(e)}): add them with \`temporal operator search-attribute create\`, or run \`rounds worker\` once with that permission`;
+  }
 }
 
 function checkId(id: string): string {

@@ -1,19 +1,51 @@
-// Plain-text output for the terminal: tables and a letter's timeline.
+// Plain-text output for the terminal: tables and a letter's timeline. Everything printed for
+// people goes through terminalSafe (a note or a name from an input file must not drive the
+// terminal), and every instant through humanTime (the dashboard's format); JSON and CSV keep
+// the raw values.
 import { DOCUMENT_LABELS } from '../domain/documents';
 import { formatLongDate } from '../domain/email';
+import { DEFAULT_POLICY } from '../domain/policy';
 import { LETTER_STATES } from '../domain/states';
+import { humanTime } from '../domain/time-format';
 import type { LetterStatus } from '../domain/types';
 import type { LetterRow, RoundSummary } from './queries';
 
+// C0 and C1 controls (ESC, BEL, CR, backspace, line breaks...), DEL, the bidi embeddings,
+// overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the Unicode line separators.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * One line of text as the terminal should show it: control and bidi-override characters
+ * become visible escapes (ESC → '\x1b', U+202E → '\u202e', a line break → '\n'), so text from
+ * a letter, a note or recipients.csv cannot retitle the terminal, move the cursor, overwrite
+ * lines or reverse what follows. Idempotent. Multi-line text: escape each line.
+ */
+export function terminalSafe(s: string): string {
+  return s.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** Lines of text for the terminal, each made safe (a line break inside one becomes '\n'). */
+export function terminalLines(lines: string[]): string {
+  return lines.map(terminalSafe).join('\n');
+}
+
+/** The time zone the CLI writes times in: the default policy's (the letters' status does not carry their own). */
+export const CLI_TIMEZONE = DEFAULT_POLICY.timezone;
+
+/** An instant as people read it ('Mon 18 Jan 2027 09:30 GMT'), '-' for none. */
+export function when(iso: string | null | undefined, tz = CLI_TIMEZONE): string {
+  return iso ? humanTime(iso, tz) : '-';
+}
+
 export function table(head: string[], rows: string[][]): string {
+  rows = rows.map((r) => r.map((c) => terminalSafe(c ?? '')));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-export function when(iso: string | null): string {
-  if (!iso) return '-';
-  return iso.replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, 'Z');
 }
 
 export function formatRounds(summaries: RoundSummary[]): string {
@@ -31,8 +63,13 @@ export function formatRounds(summaries: RoundSummary[]): string {
   );
 }
 
-export function formatRegister(rows: LetterRow[], now = new Date()): string {
-  if (rows.length === 0) return 'No letters in this round (visibility may take a second to catch up).';
+/**
+ * The register. `empty` says what was asked when nothing matches ("no overdue letters in
+ * round X"), since "no letters" would be wrong when the round has letters in other states.
+ */
+export function formatRegister(rows: LetterRow[], opts: { now?: Date; empty?: string } = {}): string {
+  const now = opts.now ?? new Date();
+  if (rows.length === 0) return terminalSafe(`${opts.empty ?? 'No letters in this round'} (visibility may take a second to catch up).`);
   // Recipient and the next step's kind come from the memos (client/letter-memo.ts); '-' for letters started without them.
   return table(
     ['letter', 'recipient', 'state', 'outstanding', 'next action', ''],
@@ -69,8 +106,8 @@ export function formatLetter(s: LetterStatus): string {
         t.note,
         t.message,
       ].filter(Boolean);
-      return `    ${when(t.at)}  ${t.kind.padEnd(13)} ${detail.join('; ')}`;
+      return `    ${when(t.at).padEnd(25)}  ${t.kind.padEnd(13)} ${detail.join('; ')}`.trimEnd();
     }),
   ];
-  return lines.join('\n');
+  return terminalLines(lines);
 }

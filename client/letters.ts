@@ -7,6 +7,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { localDateOf, localTimeOn } from '../domain/calendar';
 import type { RoundPlan } from '../domain/round';
 import type { LetterInput, LetterStatus } from '../domain/types';
@@ -100,6 +101,27 @@ export async function startLetters(client: Client, inputs: LetterInput[], opts: 
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 32, inputs.length) }, worker));
   return result;
+}
+
+export const NO_WORKER = `no worker is polling task queue ${api.TASK_QUEUE} (start one with \`npm start\` or \`rounds worker\`)`;
+
+/**
+ * Whether a worker polls the letters' task queue for workflow tasks, which every query and
+ * update needs: one describeTaskQueue call. Undefined when the server cannot say (the
+ * time-skipping test server does not implement it) or the call fails: then the caller goes
+ * ahead and the operation itself reports what is wrong.
+ */
+export async function workerPolling(client: Client, taskQueue: string = api.TASK_QUEUE): Promise<boolean | undefined> {
+  try {
+    const { pollers } = await client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace,
+      taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    return (pollers?.length ?? 0) > 0;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function letterStatus(client: Client, workflowId: string): Promise<LetterStatus> {

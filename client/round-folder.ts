@@ -1,7 +1,7 @@
 // Reads a round folder (round.yaml, recipients.csv, letters/) and plans its letters.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseRecipientsCsv, parseRoundYaml, planRound, type LetterInference, type RoundIssue, type RoundPlan } from '../domain/round';
+import { formatBytes, parseRecipientsCsv, parseRoundYaml, planRound, ROUND_LIMITS, type LetterInference, type RoundIssue, type RoundPlan } from '../domain/round';
 import { inferFromLetterFile } from './letter-inference';
 
 export const LETTER_EXTENSIONS = ['.md', '.txt', '.html'];
@@ -13,7 +13,7 @@ export function loadRoundFolder(dir: string): RoundPlan {
     return fail({ level: 'error', file: dir, message: 'no such folder (expected a round folder with round.yaml, letters/ and optionally recipients.csv)' });
   }
   const yamlFile = rel('round.yaml');
-  const yamlText = readText(yamlFile, issues);
+  const yamlText = readText(yamlFile, issues, ROUND_LIMITS.roundYamlBytes, 'round.yaml');
   if (yamlText === undefined) {
     if (!issues.length) issues.push({ level: 'error', file: yamlFile, message: 'missing: every round folder needs round.yaml (id, title, subject, sender, coordinator, policy)' });
     return failWith(issues);
@@ -24,7 +24,7 @@ export function loadRoundFolder(dir: string): RoundPlan {
   const csvFile = rel('recipients.csv');
   let rows: ReturnType<typeof parseRecipientsCsv>['rows'] = [];
   if (fs.existsSync(csvFile)) {
-    const csvText = readText(csvFile, issues);
+    const csvText = readText(csvFile, issues, ROUND_LIMITS.recipientsCsvBytes, 'recipients.csv');
     if (csvText !== undefined) {
       const parsed = parseRecipientsCsv(csvText, csvFile);
       rows = parsed.rows;
@@ -34,8 +34,12 @@ export function loadRoundFolder(dir: string): RoundPlan {
 
   const inferences = new Map<string, LetterInference>();
   const lettersDir = rel('letters');
-  if (fs.existsSync(lettersDir)) {
-    for (const name of fs.readdirSync(lettersDir).sort()) {
+  const letterFiles = fs.existsSync(lettersDir) ? fs.readdirSync(lettersDir).sort() : [];
+  if (letterFiles.length > ROUND_LIMITS.lettersPerRound) {
+    // Not read at all: each could be up to the letter limit.
+    issues.push({ level: 'error', file: lettersDir, message: `${letterFiles.length} files: a round has at most ${ROUND_LIMITS.lettersPerRound} letters (split it into several rounds)` });
+  } else {
+    for (const name of letterFiles) {
       const file = path.join(lettersDir, name);
       const ext = path.extname(name).toLowerCase();
       if (!LETTER_EXTENSIONS.includes(ext)) {
@@ -47,13 +51,8 @@ export function loadRoundFolder(dir: string): RoundPlan {
         issues.push({ level: 'error', file, message: `duplicate letter id '${letterId}': ${inferences.get(letterId)!.file} has the same name` });
         continue;
       }
-      let bytes: Buffer;
-      try {
-        bytes = fs.readFileSync(file);
-      } catch (err) {
-        issues.push({ level: 'error', file, message: `cannot read: ${(err as Error).message}` });
-        continue;
-      }
+      const bytes = readBytes(file, issues, ROUND_LIMITS.letterFileBytes, 'a letter file');
+      if (!bytes) continue;
       inferences.set(letterId, inferFromLetterFile(file, bytes));
     }
   }
@@ -62,15 +61,25 @@ export function loadRoundFolder(dir: string): RoundPlan {
   return { ...plan, issues: [...issues, ...plan.issues] };
 }
 
-function readText(file: string, issues: RoundIssue[]): string | undefined {
+/** The file's bytes, or undefined (with an issue) when it is over `limit` or cannot be read; undefined alone when it does not exist. */
+function readBytes(file: string, issues: RoundIssue[], limit: number, what: string): Buffer | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    const size = fs.statSync(file).size;
+    if (size > limit) {
+      issues.push({ level: 'error', file, message: `${formatBytes(size)}: over the ${formatBytes(limit)} limit for ${what} (see "A round folder" in the README)` });
+      return undefined;
+    }
+    return fs.readFileSync(file);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') return undefined;
     issues.push({ level: 'error', file, message: `cannot read: ${e.message}` });
     return undefined;
   }
+}
+
+function readText(file: string, issues: RoundIssue[], limit: number, what: string): string | undefined {
+  return readBytes(file, issues, limit, what)?.toString('utf8');
 }
 
 function fail(issue: RoundIssue): RoundPlan {

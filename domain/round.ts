@@ -2,10 +2,11 @@
 // inferences merged into one plan per letter. Pure (text in, plan out); client/round-folder.ts
 // reads the files. Every problem names the file, the line or field, and what was expected.
 import { parse as parseCsv } from 'csv-parse/sync';
-import { parseDocument } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { DOCUMENT_KEYS, isDocumentKey, type DocumentKey } from './documents';
 import { DEFAULT_POLICY, parsePolicy, parseSteps, PolicyError, type Policy } from './policy';
+import { didYouMean } from './suggest';
 import type { Person, Recipient } from './types';
 
 export interface RoundIssue {
@@ -15,6 +16,27 @@ export interface RoundIssue {
   field?: string;
   message: string;
   letterId?: string;
+}
+
+/**
+ * How big a round folder's files may be, and how many letters a round may have: far more
+ * than any real round needs, small enough that a wrong file (a 10 MB letter, a spreadsheet
+ * export of everything) is refused by `check` instead of failing at `start`. A letter sent
+ * with --send travels in its workflow's input as text and HTML, and Temporal refuses an input
+ * over 2 MB: 256 KB (fifty times the seed letters) keeps every letter well within that.
+ */
+export const ROUND_LIMITS = {
+  roundYamlBytes: 256 * 1024,
+  recipientsCsvBytes: 20 * 1024 * 1024,
+  letterFileBytes: 256 * 1024,
+  lettersPerRound: 20_000,
+} as const;
+
+/** 262144 → '256 KB', 20971520 → '20 MB' (binary units, as the limits are written). */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${Number((n / (1024 * 1024)).toFixed(1))} MB`;
+  if (n >= 1024) return `${Number((n / 1024).toFixed(1))} KB`;
+  return `${n} bytes`;
 }
 
 export function formatIssue(i: RoundIssue): string {
@@ -70,12 +92,33 @@ export class RoundFolderError extends Error {
 
 /** Parses round.yaml. Returns the config, or issues naming the field and (where known) the line. */
 export function parseRoundYaml(text: string, file = 'round.yaml'): { config?: RoundConfig; issues: RoundIssue[] } {
-  const doc = parseDocument(stripBom(text), { prettyErrors: true });
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : text.slice(0, offset).split('\n').length);
-  if (doc.errors.length > 0) {
-    return { issues: doc.errors.map((e) => ({ level: 'error', file, line: e.linePos?.[0]?.line, message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
+  let doc: ReturnType<typeof parseDocument>;
+  let raw: unknown;
+  try {
+    doc = parseDocument(stripBom(text), { prettyErrors: true });
+    if (doc.errors.length > 0) {
+      // The first error only: the rest usually follow from it (one unclosed bracket gave hundreds).
+      const e = doc.errors[0];
+      const pos = e.linePos?.[0];
+      const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      return { issues: [{ level: 'error', file, line: pos?.line, message: `not valid YAML${pos ? ` (column ${pos.col})` : ''}: ${message}` }] };
+    }
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // toJS refuses aliases that expand too far (a "billion laughs"); deep nesting can overflow the stack.
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      let line: number | undefined;
+      visit(doc!, {
+        Alias(_, node) {
+          line = lineOf(node.range?.[0]);
+          return visit.BREAK;
+        },
+      });
+      return { issues: [{ level: 'error', file, line, message: 'too many aliases: its *references expand into a huge document (a "billion laughs"); a round file needs no aliases' }] };
+    }
+    return { issues: [{ level: 'error', file, message: `not valid YAML: ${(err as Error).message}` }] };
   }
-  const raw = doc.toJS();
   const fieldLine = (path: (string | number)[]) => {
     const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
     return lineOf(node?.range?.[0]);
@@ -90,7 +133,9 @@ export function parseRoundYaml(text: string, file = 'round.yaml'): { config?: Ro
         let message = i.message;
         if (i.code === 'unrecognized_keys') {
           const line = fieldLine([...path, i.keys[0]]);
-          return { level: 'error' as const, file, line, field: [...path, i.keys[0]].join('.'), message: `unknown field (expected ${Object.keys(roundSchema.shape).join(', ')})` };
+          const known = Object.keys(path.length === 0 ? roundSchema.shape : personSchema.shape);
+          const guess = didYouMean(i.keys[0], known);
+          return { level: 'error' as const, file, line, field: [...path, i.keys[0]].join('.'), message: `unknown field${guess ? ` (did you mean ${guess}?)` : ''} (expected ${known.join(', ')})` };
         }
         else if (got === undefined) message = `missing (${i.message})`;
         else message = `${i.message}; got ${JSON.stringify(got)}`;
@@ -129,10 +174,21 @@ export function parseRecipientsCsv(text: string, file = 'recipients.csv'): { row
   }
   if (records.length === 0) return { rows: [], issues: [{ level: 'error', file, line: 1, message: 'empty: expected a header row like letter,email,cc' }] };
   const header = records[0].record;
-  const columns: (Column | undefined)[] = header.map((h, i) => {
-    if ((RECIPIENT_COLUMNS as readonly string[]).includes(h)) return h as Column;
-    issues.push({ level: 'warning', file, line: 1, field: `column ${i + 1}`, message: `unknown column '${h}' ignored (known: ${RECIPIENT_COLUMNS.join(', ')})` });
-    return undefined;
+  // An unknown column is an error, not a warning: a misspelt 'escalateTo' would otherwise start
+  // the round and send escalations to nobody.
+  const columns: (Column | undefined)[] = [];
+  header.forEach((h, i) => {
+    const where = { level: 'error' as const, file, line: 1, field: `column ${i + 1}` };
+    if ((RECIPIENT_COLUMNS as readonly string[]).includes(h)) {
+      const first = columns.indexOf(h as Column);
+      if (first >= 0) issues.push({ ...where, message: `'${h}' again (it is column ${first + 1} too): each column once` });
+      columns.push(first >= 0 ? undefined : (h as Column));
+      return;
+    }
+    columns.push(undefined);
+    if (h === '') return; // a nameless column (a spreadsheet's trailing comma) is fine while it stays empty: see the rows
+    const guess = didYouMean(h, RECIPIENT_COLUMNS);
+    issues.push({ ...where, message: `unknown column '${h}'${guess ? ` (did you mean ${guess}?)` : ''}; the columns are ${RECIPIENT_COLUMNS.join(', ')}` });
   });
   if (!columns.includes('letter')) {
     issues.push({ level: 'error', file, line: 1, message: `no 'letter' column in the header (got ${header.join(', ')}); it names each letter file without extension` });
@@ -150,6 +206,7 @@ export function parseRecipientsCsv(text: string, file = 'recipients.csv'): { row
     record.forEach((v, i) => {
       const c = columns[i];
       if (c && v !== '') values[c] = v;
+      if (header[i] === '' && v !== '') issues.push({ level: 'error', file, line, field: `column ${i + 1}`, message: `'${v}' is in a column with no name in the header (line 1)` });
     });
     const letter = values.letter;
     if (!letter) {
@@ -306,6 +363,9 @@ export function planRound(
     });
   }
   if (letters.length === 0) issues.push({ level: 'error', file: csvFile, message: 'the round has no letters: add files under letters/ or rows to recipients.csv' });
+  if (letters.length > ROUND_LIMITS.lettersPerRound) {
+    issues.push({ level: 'error', file: csvFile, message: `the round has ${letters.length} letters: at most ${ROUND_LIMITS.lettersPerRound} in one round (split it into several rounds)` });
+  }
   return { round, letters, issues };
 }
 

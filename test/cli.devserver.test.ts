@@ -2,6 +2,7 @@
 // time-skipping server has no visibility, and `status` is a visibility query).
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { letterMemo } from '../client/letter-memo';
 import type { LetterRow } from '../client/queries';
 import type { MailSink } from '../worker/mail-sink';
 import { ensureSearchAttributes } from '../worker/search-attributes';
@@ -77,7 +78,8 @@ test('start, status from visibility, receive, show; a second start starts nothin
   );
   expect(afterReceipt.find((x) => x.letterId === 'alpha')?.progress).toEqual({ next: 'chase', answered: { problemProfile: { receivedOn: '2020-10-20' } } });
   r = await rounds([...a, 'status', 'small']);
-  expect(r.stdout).toMatch(/^small\/alpha +Alex Alpha \(Alpha Office\) +partial +responseStrategy +chase \d{4}-\d\d-\d\d \d\d:\d\dZ/m);
+  // Times as the dashboard writes them, in the office's zone: 'chase Tue 10 Nov 2020 09:30 GMT'.
+  expect(r.stdout).toMatch(/^small\/alpha +Alex Alpha \(Alpha Office\) +partial +responseStrategy +chase [A-Z][a-z]{2} \d\d? [A-Z][a-z]{2} \d{4} \d\d:\d\d (GMT|BST)$/m);
   expect(r.stdout).toMatch(/^small\/gamma +Gee Gamma +awaiting/m);
 
   r = await rounds([...a, 'receive', 'small/alpha', '--doc', 'responseStrategy', '--on', '2020-01-01']);
@@ -100,11 +102,19 @@ test('start, status from visibility, receive, show; a second start starts nothin
   expect(JSON.parse(r.stdout).map((x: { letterId: string }) => x.letterId)).toEqual(['alpha']);
   r = await rounds([...a, 'status', 'small', '--overdue', '--json']);
   expect(JSON.parse(r.stdout)).toEqual([]);
+  // Nothing matched: it says what was asked, not "no letters in this round".
+  r = await rounds([...a, 'status', 'small', '--overdue']);
+  expect(r.stdout).toBe('no overdue letters in round small (visibility may take a second to catch up).\n');
+  expect(r.code).toBe(0);
+  r = await rounds([...a, 'status', '--state', 'declined']);
+  expect(r.stdout).toBe('no letters in state declined (visibility may take a second to catch up).\n');
   // A letter whose next action is past due (on a task queue no worker polls, so nothing acts on it).
   await env.client.workflow.start('letter', {
     taskQueue: 'no-worker-polls-this',
     workflowId: 'small/overdue-one',
     args: [],
+    // A name that would retitle the terminal (OSC ... BEL), return to the line's start and reverse the text.
+    memo: letterMemo({ recipient: { name: 'Evil\x1b]0;pwned\x07\rFAKE\u202eeman', email: 'e@example.org', cc: [], escalateTo: [] }, letterDate: '2020-10-13', documents: ['responseStrategy'] }),
     typedSearchAttributes: [
       { key: api.RoundId, value: 'small' },
       { key: api.LetterState, value: 'chased' },
@@ -117,10 +127,11 @@ test('start, status from visibility, receive, show; a second start starts nothin
     (rows) => rows.length > 0,
   );
   expect(overdue.map((x) => x.workflowId)).toEqual(['small/overdue-one']);
-  // Started without a memo (as letters were before it existed): the row has no recipient.
-  expect(overdue[0].recipient).toBeUndefined();
+  // JSON keeps the name as it is (JSON.stringify escapes the controls); the table shows them as escapes.
+  expect(overdue[0].recipient?.name).toBe('Evil\x1b]0;pwned\x07\rFAKE\u202eeman');
   r = await rounds([...a, 'status', 'small']);
-  expect(r.stdout.split('\n')[2]).toMatch(/^small\/overdue-one\s+-\s+chased\s+responseStrategy\s+\S+ \S+\s+OVERDUE$/);
+  expect(r.stdout.split('\n')[2]).toMatch(/^small\/overdue-one\s+Evil\\x1b\]0;pwned\\x07\\x0dFAKE\\u202eeman\s+chased\s+responseStrategy\s+(\S+ ){5}\S+\s+OVERDUE$/);
+  expect(r.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\u202e]/);
 
   r = await rounds([...a, 'status', 'small', '--state', 'lost']);
   expect(r.code).toBe(1);

@@ -39,6 +39,14 @@ test.each([
   noStack(r.stderr);
 });
 
+test('what was typed is quoted with its control characters escaped, in commander\'s errors and ours', async () => {
+  let r = await rounds(['frob\x1b]0;x\x07nicate']);
+  expect(r.stderr).toContain("error: unknown command 'frob\\x1b]0;x\\x07nicate'");
+  r = await rounds(['receive', 'r/l', '--doc', 'bad\x1b[2J\u202e']);
+  expect(r.stderr).toBe("rounds: --doc: 'bad\\x1b[2J\\u202e' is not a document key (expected one of problemProfile, responseStrategy, deliveryUpdate)\n");
+  expect(r.stdout + r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\u202e]/);
+});
+
 test('an unreachable Temporal is a system error (exit 2) that says where it looked', async () => {
   const r = await rounds(['status', '--address', '127.0.0.1:1']);
   expect(r.code).toBe(2);

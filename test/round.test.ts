@@ -25,6 +25,9 @@ describe('round.yaml', () => {
     [yaml + 'policy:\n  steps:\n    - { after: 20 wrking days, action: chase }\n', "round.yaml, line 10, policy.steps[0].after: expected e.g. '20 working days' or '2 minutes', got '20 wrking days'"],
     [yaml.replace('documents: [problemProfile]', 'documents: [problemProfil]'), 'round.yaml, line 7, documents.0:'],
     ['id: [unclosed', 'round.yaml, line 1: not valid YAML'],
+    [yaml.replace('title: A round', 'title: A round\ntitle: Again'), 'round.yaml, line 3: not valid YAML (column 1): Map keys must be unique'],
+    [yaml + 'letterdate: 2020-10-13\n', 'round.yaml, line 8, letterdate: unknown field (did you mean letterDate?)'],
+    [yaml.replace('office@example.org }', 'office@example.org, emial: x }'), 'round.yaml, line 5, sender.emial: unknown field (did you mean email?) (expected name, email, role)'],
   ])('a bad file is refused with the line and field: %#', (text, message) => {
     const { config, issues } = parseRoundYaml(text);
     expect(config).toBeUndefined();
@@ -32,8 +35,21 @@ describe('round.yaml', () => {
   });
 });
 
+test('a YAML alias bomb ("billion laughs") is refused with the file and the line of the first alias', () => {
+  const lines = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+  for (let i = 1; i < 9; i++) lines.push(`${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(9).fill(`*${'abcdefghi'[i - 1]}`).join(', ')}]`);
+  const { config, issues } = parseRoundYaml(lines.join('\n'), 'rounds/x/round.yaml');
+  expect(config).toBeUndefined();
+  expect(issues.map(formatIssue)).toEqual(['rounds/x/round.yaml, line 2: too many aliases: its *references expand into a huge document (a "billion laughs"); a round file needs no aliases']);
+});
+
+test('YAML nested too deep for the parser is one error with the file and line, not a crash', () => {
+  const { issues } = parseRoundYaml('['.repeat(100_000));
+  expect(issues.map(formatIssue)).toEqual([expect.stringMatching(/^round\.yaml, line 1: not valid YAML/)]);
+});
+
 describe('recipients.csv', () => {
-  test('BOM and CRLF are accepted; unknown columns warn; duplicates and bad rows are errors with line numbers', () => {
+  test('BOM and CRLF are accepted; unknown columns, duplicates and bad rows are errors with line numbers', () => {
     const csv = '\ufeffletter,email,colour\r\na,a@example.org,red\r\nb,b@example.org,\r\na,again@example.org,\r\n,x@example.org,\r\n';
     const { rows, issues } = parseRecipientsCsv(csv);
     expect(rows.map((r) => [r.letter, r.line, r.values.email])).toEqual([
@@ -41,10 +57,26 @@ describe('recipients.csv', () => {
       ['b', 3, 'b@example.org'],
     ]);
     expect(issues.map(formatIssue)).toEqual([
-      "recipients.csv, line 1, column 3: unknown column 'colour' ignored (known: letter, email, cc, escalateTo, name, role, organisation, salutation, documents, letterDate, steps)",
+      "recipients.csv, line 1, column 3: unknown column 'colour'; the columns are letter, email, cc, escalateTo, name, role, organisation, salutation, documents, letterDate, steps",
       "recipients.csv, line 4, letter: duplicate letter id 'a' (also on line 2)",
       'recipients.csv, line 5, letter: empty: every row needs the letter id (the letter file name without extension)',
     ]);
+  });
+
+  test.each([
+    ['letter,email,escalateto\n', "recipients.csv, line 1, column 3: unknown column 'escalateto' (did you mean escalateTo?)"],
+    ['letter,emial\n', "recipients.csv, line 1, column 2: unknown column 'emial' (did you mean email?)"],
+    ['letter,email,Escalate To\n', "recipients.csv, line 1, column 3: unknown column 'Escalate To' (did you mean escalateTo?)"],
+    ['letter,email,organization\n', "recipients.csv, line 1, column 3: unknown column 'organization' (did you mean organisation?)"],
+    ['letter,email,email\n', "recipients.csv, line 1, column 3: 'email' again (it is column 2 too): each column once"],
+    ['letter,email,\na,a@example.org,stray\n', "recipients.csv, line 2, column 3: 'stray' is in a column with no name in the header (line 1)"],
+  ])('a mis-cased, misspelt, repeated or nameless column is an error, with a suggestion: %j', (csv, message) => {
+    const { issues } = parseRecipientsCsv(csv);
+    expect(issues.filter((i) => i.level === 'error').map(formatIssue)).toEqual([expect.stringContaining(message)]);
+  });
+
+  test("a spreadsheet's empty trailing column is no error", () => {
+    expect(parseRecipientsCsv('letter,email,\na,a@example.org,\n').issues).toEqual([]);
   });
 
   test('no letter column is an error', () => {

@@ -1,10 +1,11 @@
 // How the dashboard writes dates and times: as people write them in the UK ('Tuesday 10
-// November 2020', '09:30'), in the office's time zone. The CSV export uses ISO instead.
-import { DateTime } from 'luxon';
+// November 2020'; times as the CLI writes them, 'Tue 10 Nov 2020 09:30 GMT'), in the office's
+// time zone. The CSV export uses ISO instead.
 import { localDateOf } from '../../domain/calendar';
 import { DOCUMENT_LABELS, isDocumentKey } from '../../domain/documents';
 import { formatLongDate } from '../../domain/email';
 import type { StepAction } from '../../domain/policy';
+import { humanTime } from '../../domain/time-format';
 
 export const DEFAULT_TIMEZONE = 'Europe/London';
 
@@ -18,18 +19,9 @@ export function localIsoDate(instant: string | Date, tz: string): string {
   return localDateOf(typeof instant === 'string' ? instant : instant.getTime(), tz);
 }
 
-/** An instant → '09:30' local time. */
-export function localTime(instant: string, tz: string): string {
-  const d = DateTime.fromISO(instant).setZone(tz);
-  return d.isValid ? d.toFormat('HH:mm') : '';
-}
-
-/** An instant → 'Tuesday 10 November 2020 at 09:30'. */
+/** An instant → 'Tue 10 Nov 2020 09:30 GMT': the one human format, shared with the CLI (domain/time-format.ts). */
 export function longDateTime(instant: string | undefined | null, tz: string): string {
-  if (!instant) return '';
-  const d = DateTime.fromISO(instant);
-  if (!d.isValid) return instant;
-  return `${longDate(localIsoDate(instant, tz))} at ${localTime(instant, tz)}`;
+  return humanTime(instant, tz);
 }
 
 /** Today's date where the office is, 'YYYY-MM-DD' (the default for 'date received'). */
