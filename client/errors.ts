@@ -34,17 +34,27 @@ export function causeChain(err: unknown): unknown[] {
  * attribute RoundId'. A gRPC error contributes its `details` (the server's own words) rather
  * than its message ('3 INVALID_ARGUMENT: ...'); a message that repeats the next one is said once.
  */
-export function describeError(err: unknown): string {
+export function describeError(err: unknown, fallback = String(err)): string {
   const parts: string[] = [];
   for (const e of causeChain(err)) {
-    const text = (isGrpcServiceError(e) && e.details ? e.details : e instanceof Error ? e.message : String(e)).trim();
+    const text = messageOf(e);
     if (!text) continue;
     const last = parts[parts.length - 1];
     if (last !== undefined && last.includes(text)) continue;
     if (last !== undefined && text.includes(last)) parts[parts.length - 1] = text;
     else parts.push(text);
   }
-  return parts.join(': ') || String(err);
+  return parts.join(': ') || fallback;
+}
+
+/** One link's own words: a gRPC error's details, an error's (or error-like object's) message, a thrown primitive. */
+function messageOf(e: unknown): string {
+  if (isGrpcServiceError(e) && e.details) return e.details.trim();
+  if (typeof e === 'object' && e !== null) {
+    const message = (e as { message?: unknown }).message;
+    return typeof message === 'string' ? message.trim() : '';
+  }
+  return String(e).trim();
 }
 
 /** The first gRPC status code in the error's cause chain, if any. */

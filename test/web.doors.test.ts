@@ -25,6 +25,8 @@ async function site(client: Client = fakeClient(letters).client, log?: string[])
   const passwords: Record<string, string> = {};
   passwords.sam = (await addUser(usersFile, 'sam', 'staff')).password;
   passwords.lee = (await addUser(usersFile, 'lee', 'lead')).password;
+  // A second lead, so that lee may be demoted (the only lead cannot be).
+  await addUser(usersFile, 'lena', 'lead');
   const logger = log ? { level: 'error', stream: { write: (line: string) => void log.push(line) } } : undefined;
   const server = await startWebServer({ client, port: 0, usersFile, logger });
   return { url: server.url, usersFile, passwords, close: server.close };
@@ -102,11 +104,12 @@ describe('item 11: a failure from Temporal is an HTML page that says why, never 
   };
 
   test.each([
-    ['a gRPC error (numeric code)', grpcError, 'The dashboard could not do that: 14 UNAVAILABLE: No connection established'],
+    // A gRPC error says it in the server's own words (its details), as the CLI does.
+    ['a gRPC error (numeric code)', grpcError, 'The dashboard could not do that: No connection established'],
     [
       'a ServiceError with a gRPC cause',
       () => new ServiceError('Failed to list workflows', { cause: grpcError() }),
-      'The dashboard could not do that: Failed to list workflows: 14 UNAVAILABLE: No connection established',
+      'The dashboard could not do that: Failed to list workflows: No connection established',
     ],
     ['a thrown string', () => 'the disk is full', 'The dashboard could not do that: the disk is full'],
     ['a thrown object with a numeric code and no message', () => ({ code: 13 }), 'The dashboard could not do that: it failed without saying why'],

@@ -42,7 +42,7 @@ import type { RoundPlan } from '../../domain/round';
 import { isLetterState } from '../../domain/states';
 import type { DeclinePayload, ExtendPayload, NotePayload, PausePayload, ReceiptPayload, ResumePayload, WithdrawPayload } from '../../domain/types';
 import { workflowIdFor } from '../../workflows/letter-api';
-import { SystemError, UserError } from '../errors';
+import { describeError, SystemError, UserError } from '../errors';
 import { exportRoundCsv, letterStatuses, statusOf } from '../export';
 import { letterInputs, startLetters, updateLetter } from '../letters';
 import { listLetters, queries, registerOrder, summarise, type LetterRow } from '../queries';
@@ -138,15 +138,7 @@ export function safeNext(v: unknown): string {
  * "14 UNAVAILABLE: No connection established").
  */
 export function failureText(thrown: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = thrown;
-  for (let depth = 0; depth < 5 && e !== undefined && e !== null; depth++) {
-    const message = e instanceof Error || (typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') ? String((e as { message: string }).message) : typeof e === 'object' ? '' : String(e);
-    const line = message.split('\n')[0].trim();
-    if (line && !parts.some((p) => p.includes(line))) parts.push(line);
-    e = typeof e === 'object' ? (e as { cause?: unknown }).cause : undefined;
-  }
-  return parts.length > 0 ? parts.join(': ') : 'it failed without saying why (the dashboard’s log has the details)';
+  return describeError(thrown, 'it failed without saying why (the dashboard’s log has the details)');
 }
 
 function pathOf(url: string): string {
