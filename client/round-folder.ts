@@ -2,11 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseRecipientsCsv, parseRoundYaml, planRound, type LetterInference, type RoundIssue, type RoundPlan } from '../domain/round';
+import { OFFICE_LIMITS, formatBytes, officeFormatOf } from '../domain/letters/office';
 import { inferFromLetterFile } from './letter-inference';
 
-export const LETTER_EXTENSIONS = ['.md', '.txt', '.html'];
+export const LETTER_EXTENSIONS = ['.md', '.txt', '.html', '.docx', '.pdf'];
 
-export function loadRoundFolder(dir: string): RoundPlan {
+export async function loadRoundFolder(dir: string): Promise<RoundPlan> {
   const issues: RoundIssue[] = [];
   const rel = (f: string) => path.join(dir, f);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
@@ -39,7 +40,7 @@ export function loadRoundFolder(dir: string): RoundPlan {
       const file = path.join(lettersDir, name);
       const ext = path.extname(name).toLowerCase();
       if (!LETTER_EXTENSIONS.includes(ext)) {
-        issues.push({ level: 'warning', file, message: `ignored: letters are .md, .txt or .html files` });
+        issues.push({ level: 'warning', file, message: `ignored: letters are .md, .txt, .html, .docx or .pdf files` });
         continue;
       }
       const letterId = path.basename(name, path.extname(name));
@@ -49,12 +50,18 @@ export function loadRoundFolder(dir: string): RoundPlan {
       }
       let bytes: Buffer;
       try {
+        // Word and PDF letters have their own, larger, limit (checked again by their reader).
+        const size = officeFormatOf(name) ? fs.statSync(file).size : 0;
+        if (size > OFFICE_LIMITS.fileBytes) {
+          issues.push({ level: 'error', file, message: `${formatBytes(size)}: over the ${formatBytes(OFFICE_LIMITS.fileBytes)} limit for a Word or PDF letter` });
+          continue;
+        }
         bytes = fs.readFileSync(file);
       } catch (err) {
         issues.push({ level: 'error', file, message: `cannot read: ${(err as Error).message}` });
         continue;
       }
-      inferences.set(letterId, inferFromLetterFile(file, bytes));
+      inferences.set(letterId, await inferFromLetterFile(file, bytes));
     }
   }
   if (!config) return failWith(issues);

@@ -12,13 +12,15 @@ export interface RoundIssue {
   level: 'error' | 'warning';
   file: string;
   line?: number;
+  /** Where in a Word or PDF letter ('page 2, paragraph 3'), which has no lines to show; printed instead of the line. */
+  position?: string;
   field?: string;
   message: string;
   letterId?: string;
 }
 
 export function formatIssue(i: RoundIssue): string {
-  const where = [i.file, i.line !== undefined ? `line ${i.line}` : undefined, i.field].filter(Boolean).join(', ');
+  const where = [i.file, i.position ?? (i.line !== undefined ? `line ${i.line}` : undefined), i.field].filter(Boolean).join(', ');
   return `${where}: ${i.message}`;
 }
 

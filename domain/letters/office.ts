@@ -62,7 +62,12 @@ export function withPositions(message: string, positionOf: (line: number) => str
       const pa = positionOf(Number(a));
       const pb = positionOf(Number(b));
       if (!pa || !pb) return m;
-      return pa === pb ? pa : `${pa} to ${pb}`;
+      if (pa === pb) return pa;
+      // "page 1, footnote 1" to "page 1, footnote 3": "page 1, footnotes 1–3".
+      const x = /^(.*?)(\w+) (\d+)$/.exec(pa);
+      const y = /^(.*?)(\w+) (\d+)$/.exec(pb);
+      if (x && y && x[1] === y[1] && x[2] === y[2]) return `${x[1]}${x[2]}s ${x[3]}–${y[3]}`;
+      return `${pa} to ${pb}`;
     })
     .replace(/\blines ((?:\d+, )*\d+ and \d+)/g, (_m, list: string) => {
       const seen: string[] = [];
