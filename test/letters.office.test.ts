@@ -134,3 +134,16 @@ describe('hostile files are refused with a clear message, or read safely', () =>
     expect(errorOf(await docxToLetterHtml(Buffer.from('{\\rtf1 Dear Sue}')))).toEqual(['not read: not a zip file (a .docx is one): is it a .doc or another file renamed?']);
   });
 });
+
+test('the text of a Word or PDF attachment (for replies): the same readers, plain text', async () => {
+  const { extractDocumentText } = await import('../domain/letters/extract');
+  const REQUEST = 'would be willing to share with my office a copy of';
+  for (const [bytes, name] of [[await seedDocx('kent'), 'reply.docx'], [await seedPdf('kent'), 'reply.pdf']] as const) {
+    const r = (await extractDocumentText(bytes, name))!;
+    expect(r.text.replace(/\s+/g, ' ')).toContain(REQUEST);
+    expect(r.text).toContain('[1] Home Office (2019) Funding for Violence Reduction Units announced');
+    expect(r.text).not.toContain('<');
+  }
+  expect(await extractDocumentText(Buffer.from('x'), 'reply.txt')).toBeNull();
+  expect((await extractDocumentText(await scannedPdf(), 'scan.pdf'))!.noText).toBe(true);
+});
