@@ -1,3 +1,5 @@
+const { pdfjsForJest } = require('./test/support/pdfjs-cjs');
+
 /** @type {import('jest').Config} */
 module.exports = {
   // Quiet on success, everything on failure: logs and servers' output are kept per test file
@@ -8,5 +10,7 @@ module.exports = {
   // Type checking is `tsc --noEmit` (npm test runs it first); ts-jest only transpiles.
   setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  // pdf.js is ES modules only: CommonJS copies for jest (test/support/pdfjs-cjs.js).
+  moduleNameMapper: pdfjsForJest(),
   testTimeout: 120_000,
 };

@@ -2,6 +2,8 @@
 // as its own process, an SMTP server) that kill, stop and restart them. `npm test` runs them
 // after the other tests (jest.config.js ignores test/faults/). Each file starts its own
 // servers on free ports.
+const { pdfjsForJest } = require('./test/support/pdfjs-cjs');
+
 /** @type {import('jest').Config} */
 module.exports = {
   // Quiet on success, everything on failure: logs and servers' output are kept per test file
@@ -10,6 +12,7 @@ module.exports = {
   testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
   setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  moduleNameMapper: pdfjsForJest(),
   // Two files at a time: the machine has two cores, and most of a fault test is waiting.
   maxWorkers: 2,
   testTimeout: 300_000,

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   try {
     if (command === 'start') {
       const [dir, concurrency, taskQueue] = args;
-      const inputs = letterInputs(loadRoundFolder(dir), { delivery: 'record-sent', sentOn: 'now' });
+      const inputs = letterInputs(await loadRoundFolder(dir), { delivery: 'record-sent', sentOn: 'now' });
       let next = 0;
       let started = 0;
       const t = performance.now();

@@ -71,10 +71,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .command('check <roundDir>')
     .description("show what would be started: each letter's recipient, documents and dates, and any problems")
     .option('--json', 'machine-readable output')
-    .action((dir: string, o: { json?: boolean }) => {
+    .action(async (dir: string, o: { json?: boolean }) => {
       const { loadRoundFolder, hasErrors } = roundFolder();
       const { checkJson, formatCheck } = checkOutput();
-      const plan = loadRoundFolder(dir);
+      const plan = await loadRoundFolder(dir);
       if (o.json) print(JSON.stringify(checkJson(plan), null, 2));
       else say(formatCheck(plan));
       if (hasErrors(plan)) throw new ExitCode(1);
@@ -90,7 +90,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .action(async (dir: string, o: { send?: boolean; sentOn?: string; concurrency: number }) => {
       const { loadRoundFolder, hasErrors } = roundFolder();
       const { formatCheck } = checkOutput();
-      const plan = loadRoundFolder(dir);
+      const plan = await loadRoundFolder(dir);
       if (hasErrors(plan)) {
         say(formatCheck(plan));
         throw new UserError(`${dir}: the round has errors (above); nothing was started`);

@@ -46,7 +46,7 @@ const LAST_DAY = 110;
 const DAY = 86_400_000;
 
 export async function demo(dir: string, print: (s: string) => void): Promise<void> {
-  const plan = loadRoundFolder(dir);
+  const plan = await loadRoundFolder(dir);
   if (hasErrors(plan)) throw new UserError(`${dir}: the round has errors:\n${plan.issues.filter((i) => i.level === 'error').map(formatIssue).join('\n')}`);
   try {
     // Core's own logs too: the time-skipping server does not advertise a capability the dev

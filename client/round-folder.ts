@@ -1,12 +1,14 @@
 // Reads a round folder (round.yaml, recipients.csv, letters/) and plans its letters.
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatBytes, parseRecipientsCsv, parseRoundYaml, planRound, ROUND_LIMITS, type LetterInference, type RoundIssue, type RoundPlan } from '../domain/round';
+import { formatBytes } from '../domain/bytes';
+import { parseRecipientsCsv, parseRoundYaml, planRound, ROUND_LIMITS, type LetterInference, type RoundIssue, type RoundPlan } from '../domain/round';
+import { OFFICE_LIMITS, officeFormatOf } from '../domain/letters/office';
 import { inferFromLetterFile } from './letter-inference';
 
-export const LETTER_EXTENSIONS = ['.md', '.txt', '.html'];
+export const LETTER_EXTENSIONS = ['.md', '.txt', '.html', '.docx', '.pdf'];
 
-export function loadRoundFolder(dir: string): RoundPlan {
+export async function loadRoundFolder(dir: string): Promise<RoundPlan> {
   const issues: RoundIssue[] = [];
   const rel = (f: string) => path.join(dir, f);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
@@ -43,7 +45,7 @@ export function loadRoundFolder(dir: string): RoundPlan {
       const file = path.join(lettersDir, name);
       const ext = path.extname(name).toLowerCase();
       if (!LETTER_EXTENSIONS.includes(ext)) {
-        issues.push({ level: 'warning', file, message: `ignored: letters are .md, .txt or .html files` });
+        issues.push({ level: 'warning', file, message: `ignored: letters are .md, .txt, .html, .docx or .pdf files` });
         continue;
       }
       const letterId = path.basename(name, path.extname(name));
@@ -51,9 +53,13 @@ export function loadRoundFolder(dir: string): RoundPlan {
         issues.push({ level: 'error', file, message: `duplicate letter id '${letterId}': ${inferences.get(letterId)!.file} has the same name` });
         continue;
       }
-      const bytes = readBytes(file, issues, ROUND_LIMITS.letterFileBytes, 'a letter file');
+      // Word and PDF letters have their own, larger, limit (their reader checks it again).
+      const office = officeFormatOf(name) !== null;
+      const bytes = office
+        ? readBytes(file, issues, OFFICE_LIMITS.fileBytes, 'a Word or PDF letter')
+        : readBytes(file, issues, ROUND_LIMITS.letterFileBytes, 'a letter file');
       if (!bytes) continue;
-      inferences.set(letterId, inferFromLetterFile(file, bytes));
+      inferences.set(letterId, await inferFromLetterFile(file, bytes));
     }
   }
   if (!config) return failWith(issues);

@@ -13,6 +13,8 @@ export interface RoundIssue {
   level: 'error' | 'warning';
   file: string;
   line?: number;
+  /** Where in a Word or PDF letter ('page 2, paragraph 3'), which has no lines to show; printed instead of the line. */
+  position?: string;
   field?: string;
   message: string;
   letterId?: string;
@@ -32,15 +34,8 @@ export const ROUND_LIMITS = {
   lettersPerRound: 20_000,
 } as const;
 
-/** 262144 → '256 KB', 20971520 → '20 MB' (binary units, as the limits are written). */
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${Number((n / (1024 * 1024)).toFixed(1))} MB`;
-  if (n >= 1024) return `${Number((n / 1024).toFixed(1))} KB`;
-  return `${n} bytes`;
-}
-
 export function formatIssue(i: RoundIssue): string {
-  const where = [i.file, i.line !== undefined ? `line ${i.line}` : undefined, i.field].filter(Boolean).join(', ');
+  const where = [i.file, i.position ?? (i.line !== undefined ? `line ${i.line}` : undefined), i.field].filter(Boolean).join(', ');
   return `${where}: ${i.message}`;
 }
 

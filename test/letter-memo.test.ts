@@ -5,7 +5,10 @@ import { letterMemo, MEMO_KEY, MEMO_TEXT_MAX, readLetterMemo } from '../client/l
 import { letterInputs } from '../client/letters';
 import { loadRoundFolder } from '../client/round-folder';
 
-const inputs = letterInputs(loadRoundFolder(path.join(__dirname, '..', 'examples', 'vru-2020')), { delivery: 'record-sent' });
+let inputs: ReturnType<typeof letterInputs>;
+beforeAll(async () => {
+  inputs = letterInputs(await loadRoundFolder(path.join(__dirname, '..', 'examples', 'vru-2020')), { delivery: 'record-sent' });
+});
 const letterInput = () => inputs[0];
 
 test('holds the recipient, letter date and requested documents, and reads back the same', () => {

@@ -210,7 +210,7 @@ describe('the schedule moves', () => {
 
 describe('starting a round', () => {
   test('is idempotent: a second start starts nothing twice', async () => {
-    const plan = loadRoundFolder(path.join(__dirname, 'fixtures', 'rounds', 'small'));
+    const plan = await loadRoundFolder(path.join(__dirname, 'fixtures', 'rounds', 'small'));
     const inputs = letterInputs(plan, { delivery: 'record-sent', sentOn: 'now' }).map((i) => ({ ...i, roundId: `small-${Date.now()}` }));
     const first = await startLetters(world.env.client, inputs);
     expect(first.started).toHaveLength(3);

@@ -8,7 +8,7 @@ import { parsedMail, withLetterWorker } from './support/temporal';
 const world = withLetterWorker();
 
 test('the London letter is sent as clean HTML and text with its footnotes; its chase replies to it', async () => {
-  const plan = loadRoundFolder(path.join(__dirname, '..', 'examples', 'vru-2020'));
+  const plan = await loadRoundFolder(path.join(__dirname, '..', 'examples', 'vru-2020'));
   const now = new Date(await world.env.currentTimeMs());
   const inputs = letterInputs(plan, { delivery: 'send', sentOn: 'now', now })
     .filter((i) => i.letterId === 'london')

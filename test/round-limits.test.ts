@@ -24,15 +24,15 @@ test('a 10 MB letter is refused by check, naming the file and the limit (it fail
   expect(r.stderr).toBe('');
 });
 
-test('round.yaml and recipients.csv have limits too', () => {
+test('round.yaml and recipients.csv have limits too', async () => {
   let dir = copyOfExample();
   fs.appendFileSync(path.join(dir, 'round.yaml'), `# ${'x'.repeat(ROUND_LIMITS.roundYamlBytes)}\n`);
-  expect(loadRoundFolder(dir).issues.map(formatIssue)).toEqual([
+  expect((await loadRoundFolder(dir)).issues.map(formatIssue)).toEqual([
     expect.stringMatching(new RegExp(`^${path.join(dir, 'round.yaml')}: 256\\.\\d KB: over the 256 KB limit for round\\.yaml \\(see "A round folder" in the README\\)$`)),
   ]);
   dir = copyOfExample();
   fs.appendFileSync(path.join(dir, 'recipients.csv'), `# ${'x'.repeat(ROUND_LIMITS.recipientsCsvBytes)}\n`);
-  expect(loadRoundFolder(dir).issues.map(formatIssue)).toContain(`${path.join(dir, 'recipients.csv')}: 20 MB: over the 20 MB limit for recipients.csv (see "A round folder" in the README)`);
+  expect((await loadRoundFolder(dir)).issues.map(formatIssue)).toContain(`${path.join(dir, 'recipients.csv')}: 20 MB: over the 20 MB limit for recipients.csv (see "A round folder" in the README)`);
 });
 
 test('a billion-laughs round.yaml: check names the file and line, exit 1, not "unexpected error"', async () => {
@@ -55,11 +55,11 @@ function roundOf(letters: number): string {
   return dir;
 }
 
-test('10,000 letters in one round are fine; more than the limit is one clear error', () => {
-  const plan = loadRoundFolder(roundOf(10_000));
+test('10,000 letters in one round are fine; more than the limit is one clear error', async () => {
+  const plan = await loadRoundFolder(roundOf(10_000));
   expect(plan.issues).toEqual([]);
   expect(plan.letters).toHaveLength(10_000);
-  const tooMany = loadRoundFolder(roundOf(ROUND_LIMITS.lettersPerRound + 1));
+  const tooMany = await loadRoundFolder(roundOf(ROUND_LIMITS.lettersPerRound + 1));
   expect(hasErrors(tooMany)).toBe(true);
   expect(tooMany.issues.map(formatIssue)).toEqual([expect.stringMatching(/recipients\.csv: the round has 20001 letters: at most 20000 in one round \(split it into several rounds\)$/)]);
 });

@@ -186,7 +186,7 @@ test("a folder's page shows what `rounds check` shows, escaped, and the start fo
   expect(res.text).toContain('<p class="notice" id="check-result">ok: the round can be started.</p>');
 
   // Every letter's recipient, organisation, email, date and documents, each with where it came from.
-  const plan = loadRoundFolder(path.join(roundsDir, 'vru-2020'));
+  const plan = await loadRoundFolder(path.join(roundsDir, 'vru-2020'));
   expect(plan.letters.map((l) => l.letterId)).toEqual(LETTERS);
   const rel = (s: string) => escape(s.split(`${roundsDir}${path.sep}`).join(''));
   for (const l of plan.letters) {

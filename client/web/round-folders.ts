@@ -84,10 +84,10 @@ export function findRoundFolder(roundsDirs: readonly string[], name: string): Ro
  * Reads and checks the folder (as `rounds check` does), with file names shown relative to
  * the configured folder ('vru-2020/letters/kent.md'), not as the server's absolute paths.
  */
-export function loadForDisplay(folder: RoundFolder): RoundPlan {
+export async function loadForDisplay(folder: RoundFolder): Promise<RoundPlan> {
   let plan: RoundPlan;
   try {
-    plan = loadRoundFolder(folder.dir);
+    plan = await loadRoundFolder(folder.dir);
   } catch (err) {
     return { round: undefined as never, letters: [], issues: [{ level: 'error', file: folder.dir, message: `cannot read: ${(err as Error).message}` }] };
   }

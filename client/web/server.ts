@@ -482,7 +482,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   app.get('/start', async (req, reply) => {
     if (req.signedIn?.role !== 'lead') return notLead(req, reply);
     const scan = scanRoundFolders(roundsDirs);
-    const entries = scan.folders.map((folder) => ({ folder, plan: loadForDisplay(folder) }));
+    const entries = await Promise.all(scan.folders.map(async (folder) => ({ folder, plan: await loadForDisplay(folder) })));
     return send(reply, 200, startListPage(ctx(req, reply, takeFlash(req)), { configured: roundsDirs.length > 0, roundsDirs, scan, entries }));
   });
 
@@ -490,7 +490,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     if (req.signedIn?.role !== 'lead') return notLead(req, reply);
     const folder = findRoundFolder(roundsDirs, (req.params as { folder: string }).folder);
     if (!folder) return noSuchFolder(req, reply);
-    const plan = loadForDisplay(folder);
+    const plan = await loadForDisplay(folder);
     const defaults = defaultSentOn(plan);
     const form: StartForm = { delivery: 'record-sent', sentOn: defaults.length === 1 ? defaults[0] : '' };
     return send(reply, 200, roundCheckPage(ctx(req, reply, takeFlash(req)), { folder, plan, form, defaultSentOn: defaults }));
@@ -511,7 +511,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
         errorPage(ctx(req, reply), 'Round not started', `The round folder '${name}' is not there any more (moved, renamed, or without its round.yaml). Nothing was started.`),
       );
     }
-    const plan = loadForDisplay(folder);
+    const plan = await loadForDisplay(folder);
     const defaults = defaultSentOn(plan);
     const refuse = (message: string) => send(reply, 422, roundCheckPage(ctx(req, reply), { folder, plan, form, defaultSentOn: defaults, error: message }));
     if (hasErrors(plan)) return refuse('the round has errors (listed here). Nothing was started. Fix them in the folder’s files, then reload this page.');

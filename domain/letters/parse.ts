@@ -41,7 +41,7 @@ export function parseLetter(input: LetterSource): ParsedLetter {
   const fileName = typeof input?.fileName === 'string' ? input.fileName : '';
   const text = typeof input?.text === 'string' ? input.text : '';
   try {
-    return new LetterReader(fileName, text).read();
+    return new LetterReader(fileName, text, input?.format).read();
   } catch (err) {
     // Not expected; but a letter must never crash `rounds check`.
     const message = err instanceof Error ? err.message : String(err);
@@ -233,7 +233,7 @@ class LetterReader {
   private unfinished: { line: number; text: string }[] = [];
   private requestEndLine: number | null = null;
 
-  constructor(private readonly fileName: string, private readonly original: string) {}
+  constructor(private readonly fileName: string, private readonly original: string, private readonly givenFormat?: LetterFormat) {}
 
   private warn(line: number | null, message: string) {
     this.issues.push({ level: 'warning', line, message: line === null ? message : `line ${line}: ${message}` });
@@ -351,7 +351,8 @@ class LetterReader {
       text = text.slice(0, cut > MAX_LETTER_CHARS / 2 ? cut : MAX_LETTER_CHARS);
       this.warn(null, `the letter is ${originalLength.toLocaleString('en-GB')} characters long, far longer than a letter; only the first ${text.length.toLocaleString('en-GB')} were read`);
     }
-    const byName = formatFromFileName(this.fileName);
+    // A Word or PDF letter arrives converted to HTML: its format is given, not read from its name.
+    const byName = this.givenFormat ?? formatFromFileName(this.fileName);
     const html = looksLikeHtml(text);
     if (byName === null) {
       this.format = html ? 'html' : looksLikeMarkdown(text) ? 'md' : 'txt';

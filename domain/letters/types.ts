@@ -79,4 +79,6 @@ export interface ParsedLetter {
 export interface LetterSource {
   fileName: string;
   text: string;
+  /** The format of `text` when the file name does not say it (a .docx or .pdf converted to HTML). */
+  format?: LetterFormat;
 }
