@@ -9,6 +9,7 @@ import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectClient, temporalSettings, TemporalUnreachableError } from '../worker/connection';
 import { MailSink } from '../worker/mail-sink';
+import { PROJECT_ROOT as ROOT } from '../worker/paths';
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { requireBinary, sqlitePragmaArgs } from '../worker/temporal-binaries';
 import { connectWorker, createLetterWorker } from '../worker/worker';
@@ -17,7 +18,6 @@ import { SystemError, UserError } from './errors';
 import { ensureFirstUser } from './users';
 import { startWebServer } from './web/server';
 
-const ROOT = path.resolve(__dirname, '..');
 export const VAR_DIR = process.env.ROUNDS_VAR_DIR ?? path.join(ROOT, 'var');
 
 type Print = (s: string) => void;
