@@ -16,6 +16,7 @@ import { connectWorker, createLetterWorker } from '../worker/worker';
 import { TASK_QUEUE } from '../workflows/letter-api';
 import { SystemError, UserError } from './errors';
 import { ensureFirstUser } from './users';
+import { openSessions } from './web/sessions';
 import { startWebServer } from './web/server';
 
 export const VAR_DIR = process.env.ROUNDS_VAR_DIR ?? path.join(ROOT, 'var');
@@ -124,12 +125,15 @@ async function startDashboard(client: import('@temporalio/client').Client, outbo
   try {
     const usersFile = process.env.ROUNDS_USERS_FILE ?? path.join(VAR_DIR, 'users.json');
     const first = await ensureFirstUser(usersFile);
-    const web = await startWebServer({ client, port, host: process.env.ROUNDS_HOST ?? '127.0.0.1', outboxDir, usersFile, secureCookies: process.env.ROUNDS_SECURE_COOKIES === '1',
+    // Sessions in PostgreSQL when DATABASE_URL is set, so several dashboards share them (client/web/sessions.ts).
+    const sessions = await openSessions(process.env.DATABASE_URL, process.env.ROUNDS_COOKIE_SECRET);
+    stack.push(() => sessions.close());
+    const web = await startWebServer({ client, port, sessions, host: process.env.ROUNDS_HOST ?? '127.0.0.1', outboxDir, usersFile, secureCookies: process.env.ROUNDS_SECURE_COOKIES === '1',
       trustProxy: process.env.ROUNDS_TRUST_PROXY === '1',
       roundsDirs: [process.env.ROUNDS_DIR ?? 'rounds', 'examples'].map((d) => path.resolve(ROOT, d)),
     });
     stack.push(() => web.close());
-    print(`web:      dashboard at ${web.url}`);
+    print(`web:      dashboard at ${web.url}; sessions ${process.env.DATABASE_URL ? 'in PostgreSQL (DATABASE_URL)' : 'in memory'}`);
     if (first) print(`web:      first account created: name '${first.name}', one-time password '${first.password}' (add more with \`npx rounds user add\`)`);
   } catch (err) {
     print(`web:      dashboard not started: ${(err as Error).message}`);
