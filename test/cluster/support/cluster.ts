@@ -5,6 +5,7 @@
 // files docker-compose.yml uses. Every wait is bounded; every process dies with the test.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { freePort, ROOT, ROUNDS_BIN, stopChild, tempDir, waitFor } from '../../faults/support/processes';
@@ -90,6 +91,21 @@ export class Postgres {
 // ---------------------------------------------------------------------------------------
 // The Temporal server
 
+/** A TCP port on 127.0.0.1 in 20000-32767 that was free a moment ago (and not in `taken`). */
+async function freePortBelow32768(taken: number[]): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_768);
+    if (taken.includes(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port in 20000-32767 after 200 tries');
+}
+
 export interface ServerTls {
   /** Files made by makeCertificates(). */
   certs: Certificates;
@@ -119,8 +135,10 @@ export class TemporalServer {
   static async start(pg: Postgres): Promise<TemporalServer> {
     const binaries = ensureTemporalServer();
     const ports: Record<string, number> = {};
+    // Below 32768: the server keeps membership ports in a smallint column (cluster_membership),
+    // and the OS hands out free ports from 32768 up; a port above it stops the server at start.
     for (const name of ['FRONTEND_GRPC_PORT', 'FRONTEND_HTTP_PORT', 'FRONTEND_MEMBERSHIP_PORT', 'HISTORY_GRPC_PORT', 'HISTORY_MEMBERSHIP_PORT', 'MATCHING_GRPC_PORT', 'MATCHING_MEMBERSHIP_PORT', 'WORKER_GRPC_PORT', 'WORKER_MEMBERSHIP_PORT']) {
-      ports[name] = await freePort();
+      ports[name] = await freePortBelow32768(Object.values(ports));
     }
     const server = new TemporalServer(binaries, pg, ports);
     execFileSync('sh', [path.join(ROOT, 'deploy', 'setup-schema.sh')], { env: { ...process.env, ...server.dbEnv(), SQL_TOOL: binaries.sql, SCHEMA_DIR: binaries.schemaDir }, stdio: 'pipe' });
