@@ -58,6 +58,8 @@ function ensureTemporalServer() {
   const schema = path.join(modCache, 'go.temporal.io', `server@${VERSION}`, 'schema', 'postgresql', 'v12');
   fs.rmSync(path.join(dir, 'schema'), { recursive: true, force: true });
   fs.cpSync(schema, p.schemaDir, { recursive: true });
+  // The module cache is read-only; the copy need not be (a later rebuild replaces it).
+  execFileSync('chmod', ['-R', 'u+w', path.join(dir, 'schema')]);
   fs.writeFileSync(p.stamp, `${VERSION}\n`);
   console.log(`ensure-temporal-server: ready in ${Math.round((Date.now() - t0) / 1000)} s`);
   return p;
