@@ -6,7 +6,7 @@ module.exports = {
   // and printed only for a file with a failed test (test/support/quiet-environment.ts).
   testEnvironment: '<rootDir>/test/support/quiet-environment.ts',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/test/faults/'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/faults/', '/test/cluster/'],
   // Type checking is `tsc --noEmit` (npm test runs it first); ts-jest only transpiles.
   setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },

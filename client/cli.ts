@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Client } from '@temporalio/client';
 import { isDocumentKey, DOCUMENT_KEYS, type DocumentKey } from '../domain/documents';
 import { isLetterState, LETTER_STATES, type LetterState as LetterStateName } from '../domain/states';
-import { connectClient, temporalSettings, TemporalUnreachableError, type TemporalSettings } from '../worker/connection';
+import { connectClient, NamespaceNotReadyError, notReady, temporalSettings, TemporalUnreachableError, type TemporalSettings } from '../worker/connection';
 import { MissingBinaryError } from '../worker/temporal-binaries';
 import { causeChain, describeError, grpcCode, SystemError, temporalFailure, UserError } from './errors';
 import { formatLetter, formatRegister, formatRounds, terminalSafe, when } from './format';
@@ -20,6 +20,7 @@ const exportCsv = (): typeof import('./export') => require('./export');
 const service = (): typeof import('./serve') => require('./serve');
 const demoRunner = (): typeof import('./demo') => require('./demo');
 const searchAttributes = (): typeof import('../worker/search-attributes') => require('../worker/search-attributes');
+const setup = (): typeof import('./setup') => require('./setup');
 /* eslint-enable @typescript-eslint/no-require-imports */
 import { listLetters, queries, registerOrder, summarise } from './queries';
 import { registerWebCommands } from './web-commands';
@@ -248,10 +249,22 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     });
 
   program
+    .command('setup')
+    .description('prepare the namespace on a Temporal cluster: create it if missing, register the search attributes, wait until they work (safe to run again)')
+    .option('--retention <days>', 'how long finished letters are kept, for a namespace this creates', '30d')
+    .action(async (o: { retention: string }) => {
+      const { setupNamespace, retentionDays } = setup();
+      retentionDays(o.retention); // a bad value is the person's mistake: say so before connecting
+      settings ??= temporalSettings(globals());
+      await setupNamespace(settings, { retention: o.retention }, print);
+    });
+
+  program
     .command('worker')
     .description('run a worker (needs SMTP_URL; `rounds serve` runs everything locally instead)')
     .action(async () => {
       const { runWorker } = service();
+      settings ??= temporalSettings(globals()); // for the message when the namespace is not set up
       await runWorker(globals(), print);
     });
 
@@ -298,6 +311,11 @@ function exitCode(e: unknown, err: NodeJS.WritableStream, settings?: TemporalSet
   if (e instanceof UserError) {
     say(e.message);
     return 1;
+  }
+  const unprepared = e instanceof NamespaceNotReadyError ? e : notReady(settings, e);
+  if (unprepared) {
+    say(unprepared.message);
+    return 2;
   }
   if (e instanceof TemporalUnreachableError || e instanceof MissingBinaryError || e instanceof SystemError) {
     say(e.message + debug());

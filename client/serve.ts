@@ -9,15 +9,16 @@ import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectClient, temporalSettings, TemporalUnreachableError } from '../worker/connection';
 import { MailSink } from '../worker/mail-sink';
+import { PROJECT_ROOT as ROOT } from '../worker/paths';
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { requireBinary, sqlitePragmaArgs } from '../worker/temporal-binaries';
 import { connectWorker, createLetterWorker } from '../worker/worker';
 import { TASK_QUEUE } from '../workflows/letter-api';
 import { SystemError, UserError } from './errors';
 import { ensureFirstUser, usersFileLocation, varDir } from './users';
+import { openSessions } from './web/sessions';
 import { startWebServer } from './web/server';
 
-const ROOT = path.resolve(__dirname, '..');
 export const VAR_DIR = varDir();
 
 type Print = (s: string) => void;
@@ -129,14 +130,17 @@ async function startDashboard(client: import('@temporalio/client').Client, outbo
     // The same file `rounds user ...` changes (usersFileLocation), wherever either is run from.
     const usersFile = usersFileLocation();
     const first = await ensureFirstUser(usersFile);
+    // Sessions in PostgreSQL when DATABASE_URL is set, so several dashboards share them (client/web/sessions.ts).
+    const sessions = await openSessions(process.env.DATABASE_URL, process.env.ROUNDS_COOKIE_SECRET);
+    stack.push(() => sessions.close());
     // Errors only: a failed page's stack goes to the log, never to the person.
-    const web = await startWebServer({ client, port, host: process.env.ROUNDS_HOST ?? '127.0.0.1', outboxDir, usersFile, secureCookies: process.env.ROUNDS_SECURE_COOKIES === '1',
+    const web = await startWebServer({ client, port, sessions, host: process.env.ROUNDS_HOST ?? '127.0.0.1', outboxDir, usersFile, secureCookies: process.env.ROUNDS_SECURE_COOKIES === '1',
       logger: { level: 'error' },
       trustProxy: process.env.ROUNDS_TRUST_PROXY === '1',
       roundsDirs: [process.env.ROUNDS_DIR ?? 'rounds', 'examples'].map((d) => path.resolve(ROOT, d)),
     });
     stack.push(() => web.close());
-    print(`web:      dashboard at ${web.url}`);
+    print(`web:      dashboard at ${web.url}; sessions ${process.env.DATABASE_URL ? 'in PostgreSQL (DATABASE_URL)' : 'in memory'}`);
     if (first) print(`web:      first account created: name '${first.name}', one-time password '${first.password}' (add more with \`npx rounds user add\`)`);
   } catch (err) {
     print(`web:      dashboard not started: ${(err as Error).message}`);

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../worker/paths';
 import { UserError } from './errors';
 
 export const ROLES = ['lead', 'staff', 'viewer'] as const;
@@ -17,7 +18,6 @@ export type Role = (typeof ROLES)[number];
 /** What each role may do: viewers read, staff also record, leads also start rounds. */
 export const CAN_RECORD: readonly Role[] = ['lead', 'staff'];
 
-const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 /** Where `npm start` / `rounds serve` keep their data: ROUNDS_VAR_DIR, else var/ in the project. */
 export function varDir(env: NodeJS.ProcessEnv = process.env): string {

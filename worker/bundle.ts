@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
+import { COMPILED, PREBUILT_BUNDLE } from './paths';
 
 /**
  * Pure modules the workflow imports, loaded once and shared by every workflow in the worker's
@@ -36,7 +37,8 @@ export async function buildWorkflowBundle(): Promise<{ code: string }> {
     await new Promise<void>((resolve, reject) => {
       execFile(
         process.execPath,
-        ['-r', require.resolve('tsx/cjs'), require.resolve('./build-bundle'), out],
+        // The compiled build runs its own build-bundle.js; the sources need tsx.
+        COMPILED ? [require.resolve('./build-bundle'), out] : ['-r', require.resolve('tsx/cjs'), require.resolve('./build-bundle'), out],
         { maxBuffer: 16 * 1024 * 1024 },
         (err, _stdout, stderr) => (err ? reject(new Error(`building the workflow bundle failed:\n${stderr || err.message}`)) : resolve()),
       );
@@ -45,4 +47,14 @@ export async function buildWorkflowBundle(): Promise<{ code: string }> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What a worker runs when not given a bundle: the compiled build's prebuilt one (npm run build
+ * made it from this very code), else one built now. The sources never use a prebuilt bundle,
+ * so a stale one cannot run in development.
+ */
+export async function workflowBundleForWorker(): Promise<{ codePath: string } | { code: string }> {
+  if (COMPILED && fs.existsSync(PREBUILT_BUNDLE)) return { codePath: PREBUILT_BUNDLE };
+  return buildWorkflowBundle();
 }

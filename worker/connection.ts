@@ -8,6 +8,31 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 
 export class TemporalUnreachableError extends Error {}
 
+/** The namespace, or the register's search attributes in it, are not there: `rounds setup` makes them. */
+export class NamespaceNotReadyError extends Error {}
+
+/**
+ * The clear message for a cluster that has not been prepared, when `err` says so: a missing
+ * namespace (NOT_FOUND, which a real server answers where the dev server has `default`) or a
+ * search attribute the namespace does not define (INVALID_ARGUMENT). Undefined otherwise.
+ */
+export function notReady(settings: TemporalSettings | undefined, err: unknown): NamespaceNotReadyError | undefined {
+  const e = err as { code?: number; message?: string; cause?: { code?: number; message?: string } };
+  const code = e?.code ?? e?.cause?.code;
+  const message = `${e?.message ?? ''} ${e?.cause?.message ?? ''}`;
+  const where = settings ? `namespace '${settings.namespace}' on ${settings.address}` : 'the namespace';
+  // The client says NamespaceNotFoundError; raw gRPC calls (the operator service) say NOT_FOUND.
+  if ((err as Error)?.name === 'NamespaceNotFoundError' || (code === 5 && /namespace/i.test(message))) {
+    return new NamespaceNotReadyError(`${where} does not exist. Create it with \`rounds setup\` (once per namespace), then try again.`);
+  }
+  if (code === 3 && /search attribute/i.test(message)) {
+    return new NamespaceNotReadyError(
+      `${where} lacks the register's search attributes (${message.trim()}). Register them with \`rounds setup\`, then try again.`,
+    );
+  }
+  return undefined;
+}
+
 export interface TemporalSettings {
   address: string;
   namespace: string;

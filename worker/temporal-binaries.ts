@@ -3,8 +3,7 @@
 // Also how the dev server keeps its data, for every place that starts one.
 import fs from 'node:fs';
 import path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '..');
+import { PROJECT_ROOT as ROOT } from './paths';
 
 /**
  * SQLite's write-ahead log for `npm start`'s dev server; the bench and the fault tests use the

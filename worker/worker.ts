@@ -1,7 +1,7 @@
 // The worker: runs letter workflows and their activities on the 'request-rounds' task queue.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type EmailConfig } from '../activities';
-import { buildWorkflowBundle, PAYLOAD_CONVERTER_PATH } from './bundle';
+import { PAYLOAD_CONVERTER_PATH, workflowBundleForWorker } from './bundle';
 import { unreachable, type TemporalSettings } from './connection';
 import { TASK_QUEUE } from '../workflows/letter-api';
 
@@ -10,7 +10,7 @@ export interface LetterWorkerOptions {
   namespace: string;
   email: EmailConfig;
   taskQueue?: string;
-  /** A bundle built with BUNDLE_OPTIONS (tests build it once); otherwise built at start, in a child process. */
+  /** A bundle built with BUNDLE_OPTIONS (tests build it once); otherwise the prebuilt one (compiled build) or one built at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Partial<
     Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'nonStickyToStickyPollRatio'>
@@ -39,7 +39,7 @@ export const DEFAULT_TUNING = {
 } satisfies LetterWorkerOptions['tuning'];
 
 export async function createLetterWorker(opts: LetterWorkerOptions): Promise<{ worker: Worker; close: () => void }> {
-  const workflowBundle = opts.workflowBundle ?? (await buildWorkflowBundle());
+  const workflowBundle = opts.workflowBundle ?? (await workflowBundleForWorker());
   const { activities, close } = createActivities(opts.email);
   const worker = await Worker.create({
     connection: opts.connection,

@@ -48,7 +48,8 @@ import { letterInputs, startLetters, updateLetter } from '../letters';
 import { listLetters, queries, registerOrder, summarise, type LetterRow } from '../queries';
 import { hasErrors } from '../round-folder';
 import { CAN_RECORD, UserDirectory, verifyUser } from '../users';
-import { LoginThrottle, SessionStore, stillValid, type Session } from './auth';
+import { LoginThrottle, stillValid, type Session } from './auth';
+import { MemorySessions, type Sessions } from './sessions';
 import { DEFAULT_TIMEZONE, todayIn } from './format';
 import { formMessage } from './form-words';
 import type { PageContext } from './layout';
@@ -71,8 +72,10 @@ export interface WebServerOptions {
   secureCookies?: boolean;
   /** The time zone dates and times are shown in (default Europe/London). */
   timezone?: string;
-  /** Secret that signs the cookies; a random one per process by default (sessions live in memory anyway). */
+  /** Secret that signs the cookies; the session store's shared one, else a random one per process (sessions in memory). */
   cookieSecret?: string;
+  /** Where sessions live (client/web/sessions.ts); in this process's memory by default. */
+  sessions?: Sessions;
   /** Trust X-Forwarded-For from a reverse proxy in front (for the sign-in throttle's address). */
   trustProxy?: boolean;
   /** Letters per register page (default 50). */
@@ -151,8 +154,8 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   const tz = opts.timezone ?? DEFAULT_TIMEZONE;
   const pageSize = opts.pageSize ?? 50;
   const secure = !!opts.secureCookies;
-  const secret = opts.cookieSecret ?? crypto.randomBytes(32).toString('hex');
-  const sessions = new SessionStore();
+  const sessions: Sessions = opts.sessions ?? new MemorySessions();
+  const secret = opts.cookieSecret ?? sessions.cookieSecret ?? crypto.randomBytes(32).toString('hex');
   const throttle = new LoginThrottle();
   const users = new UserDirectory(opts.usersFile);
   const outbox = opts.outboxDir ? new Outbox(opts.outboxDir) : undefined;
@@ -204,7 +207,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     const raw = req.cookies[SESSION_COOKIE];
     if (raw) {
       const u = req.unsignCookie(raw);
-      const session = u.valid && u.value ? sessions.get(u.value) : undefined;
+      const session = u.valid && u.value ? await sessions.get(u.value) : undefined;
       if (session) {
         let role;
         try {
@@ -216,7 +219,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
           session.role = role;
           req.signedIn = session;
         } else {
-          sessions.destroy(session.id);
+          await sessions.destroy(session.id);
           reply.clearCookie(SESSION_COOKIE, { path: '/' });
         }
       }
@@ -251,9 +254,12 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   }
 
   /** The one-time message left for this person by the request before (then forgotten). */
-  function takeFlash(req: FastifyRequest): string | undefined {
+  async function takeFlash(req: FastifyRequest): Promise<string | undefined> {
     const flash = req.signedIn?.flash;
-    if (req.signedIn) delete req.signedIn.flash;
+    if (req.signedIn && flash !== undefined) {
+      delete req.signedIn.flash;
+      await sessions.save(req.signedIn);
+    }
     return flash;
   }
 
@@ -315,14 +321,14 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
       return send(reply, 401, loginPage(ctx(req, reply), { next, name, error: 'That name and password do not match an account.' }));
     }
     throttle.succeeded(name, req.ip);
-    if (req.signedIn) sessions.destroy(req.signedIn.id);
-    const session = sessions.create(user.name, user.role, user.credential);
+    if (req.signedIn) await sessions.destroy(req.signedIn.id);
+    const session = await sessions.create(user.name, user.role, user.credential);
     reply.setCookie(SESSION_COOKIE, session.id, cookieOpts);
     return reply.redirect(next, 303);
   });
 
-  app.post('/logout', (req, reply) => {
-    sessions.destroy(req.signedIn?.id);
+  app.post('/logout', async (req, reply) => {
+    await sessions.destroy(req.signedIn?.id);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/login?signedout=1', 303);
   });
@@ -331,7 +337,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
 
   app.get('/', async (req, reply) => {
     const rows = await listLetters(client, queries.allLetters());
-    return send(reply, 200, roundsPage(ctx(req, reply, takeFlash(req)), summarise(rows)));
+    return send(reply, 200, roundsPage(ctx(req, reply, await takeFlash(req)), summarise(rows)));
   });
 
   app.get('/rounds/:roundId', async (req, reply) => {
@@ -339,7 +345,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     const q = req.query as Body;
     const now = new Date();
     const rows = await listLetters(client, queries.roundLetters(roundId));
-    const flash = takeFlash(req);
+    const flash = await takeFlash(req);
     if (rows.length === 0) {
       // Just started: Temporal's visibility lists new workflows a moment after they start.
       if (flash) return send(reply, 200, justStartedPage(ctx(req, reply, flash), roundId));
@@ -441,7 +447,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   app.get('/letters/:roundId/:letterId', async (req, reply) => {
     const { roundId, letterId } = req.params as { roundId: string; letterId: string };
     const done = str((req.query as Body).done);
-    return renderLetter(req, reply, roundId, letterId, 200, { done: (LETTER_FORMS as readonly string[]).includes(done) ? (done as LetterForm) : undefined }, takeFlash(req));
+    return renderLetter(req, reply, roundId, letterId, 200, { done: (LETTER_FORMS as readonly string[]).includes(done) ? (done as LetterForm) : undefined }, await takeFlash(req));
   });
 
   app.post('/letters/:roundId/:letterId/:form', async (req, reply) => {
@@ -483,7 +489,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     if (req.signedIn?.role !== 'lead') return notLead(req, reply);
     const scan = scanRoundFolders(roundsDirs);
     const entries = await Promise.all(scan.folders.map(async (folder) => ({ folder, plan: await loadForDisplay(folder) })));
-    return send(reply, 200, startListPage(ctx(req, reply, takeFlash(req)), { configured: roundsDirs.length > 0, roundsDirs, scan, entries }));
+    return send(reply, 200, startListPage(ctx(req, reply, await takeFlash(req)), { configured: roundsDirs.length > 0, roundsDirs, scan, entries }));
   });
 
   app.get('/start/:folder', async (req, reply) => {
@@ -493,7 +499,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     const plan = await loadForDisplay(folder);
     const defaults = defaultSentOn(plan);
     const form: StartForm = { delivery: 'record-sent', sentOn: defaults.length === 1 ? defaults[0] : '' };
-    return send(reply, 200, roundCheckPage(ctx(req, reply, takeFlash(req)), { folder, plan, form, defaultSentOn: defaults }));
+    return send(reply, 200, roundCheckPage(ctx(req, reply, await takeFlash(req)), { folder, plan, form, defaultSentOn: defaults }));
   });
 
   app.post('/start/:folder', async (req, reply) => {
@@ -534,6 +540,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     const m = result.alreadyStarted.length;
     req.log.info({ user: req.signedIn.user, round: plan.round.id, folder: folder.dir, started: n, alreadyStarted: m }, 'round started');
     req.signedIn.flash = `Started ${n} letter${n === 1 ? '' : 's'}; ${m} already started${m > 0 ? ' (left as they were)' : ''}.`;
+    await sessions.save(req.signedIn);
     return reply.redirect(roundHref(plan.round.id), 303);
   });
 
