@@ -314,7 +314,7 @@ function exitCode(e: unknown, err: NodeJS.WritableStream, settings?: TemporalSet
   }
   const unprepared = e instanceof NamespaceNotReadyError ? e : notReady(settings, e);
   if (unprepared) {
-    say(unprepared.message);
+    say(unprepared.message + debug());
     return 2;
   }
   if (e instanceof TemporalUnreachableError || e instanceof MissingBinaryError || e instanceof SystemError) {

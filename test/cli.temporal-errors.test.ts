@@ -43,14 +43,17 @@ describe('on a dev server where no worker has run', () => {
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
-  test('a namespace that does not exist is named (exit 1), and ROUNDS_DEBUG=1 adds the stack', async () => {
+  // Exit 2, naming `rounds setup` (a namespace is prepared once, by whoever runs the service), and the typo case.
+  test('a namespace that does not exist is named with both fixes (exit 2), and ROUNDS_DEBUG=1 adds the stack', async () => {
     let r = await rounds([...a, '--namespace', 'no-such-ns', 'status']);
-    expect(r.stderr).toBe("rounds: namespace 'no-such-ns' not found on Temporal at " + a[1] + ' (give --namespace or set TEMPORAL_NAMESPACE; `temporal operator namespace list` lists them)\n');
-    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `rounds: namespace 'no-such-ns' on ${a[1]} does not exist. If the name is right, create it with \`rounds setup\` (once per namespace), then try again; if not, give --namespace or set TEMPORAL_NAMESPACE.\n`,
+    );
+    expect(r.code).toBe(2);
     r = await rounds([...a, '--namespace', 'no-such-ns', 'show', 'small/alpha'], { ROUNDS_DEBUG: '1' });
-    expect(r.stderr).toContain("rounds: namespace 'no-such-ns' not found");
+    expect(r.stderr).toContain("rounds: namespace 'no-such-ns' on");
     expect(r.stderr).toMatch(/NamespaceNotFoundError: .*\n\s+at /);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
   });
 });
 

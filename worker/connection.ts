@@ -23,7 +23,9 @@ export function notReady(settings: TemporalSettings | undefined, err: unknown): 
   const where = settings ? `namespace '${settings.namespace}' on ${settings.address}` : 'the namespace';
   // The client says NamespaceNotFoundError; raw gRPC calls (the operator service) say NOT_FOUND.
   if ((err as Error)?.name === 'NamespaceNotFoundError' || (code === 5 && /namespace/i.test(message))) {
-    return new NamespaceNotReadyError(`${where} does not exist. Create it with \`rounds setup\` (once per namespace), then try again.`);
+    return new NamespaceNotReadyError(
+      `${where} does not exist. If the name is right, create it with \`rounds setup\` (once per namespace), then try again; if not, give --namespace or set TEMPORAL_NAMESPACE.`,
+    );
   }
   if (code === 3 && /search attribute/i.test(message)) {
     return new NamespaceNotReadyError(
