@@ -2,11 +2,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseRecipientsCsv, parseRoundYaml, planRound, type LetterInference, type RoundIssue, type RoundPlan } from '../domain/round';
+import { scheduleIssues } from '../domain/start';
 import { inferFromLetterFile } from './letter-inference';
 
 export const LETTER_EXTENSIONS = ['.md', '.txt', '.html'];
 
-export function loadRoundFolder(dir: string): RoundPlan {
+/**
+ * Reads and plans a round folder. Every step of every letter is planned on the real calendar
+ * (as `rounds start` without --sent-on would start it, at `now`), so a round that cannot run
+ * is refused here, before anything starts.
+ */
+export function loadRoundFolder(dir: string, now: Date = new Date()): RoundPlan {
   const issues: RoundIssue[] = [];
   const rel = (f: string) => path.join(dir, f);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
@@ -59,7 +65,11 @@ export function loadRoundFolder(dir: string): RoundPlan {
   }
   if (!config) return failWith(issues);
   const plan = planRound(config, rows, inferences, csvFile);
-  return { ...plan, issues: [...issues, ...plan.issues] };
+  const all = [...issues, ...plan.issues];
+  // Planning a letter whose fields are already wrong would only repeat the problem.
+  const broken = new Set(all.filter((i) => i.level === 'error').map((i) => i.letterId));
+  const plannable = { ...plan, letters: plan.letters.filter((l) => !broken.has(l.letterId)) };
+  return { ...plan, issues: [...all, ...scheduleIssues(plannable, now, yamlFile, csvFile)] };
 }
 
 function readText(file: string, issues: RoundIssue[]): string | undefined {

@@ -30,7 +30,7 @@ test.each([
   [['receive', 'r/l', '--doc', 'problemProfil'], "rounds: --doc: 'problemProfil' is not a document key (expected one of problemProfile, responseStrategy, deliveryUpdate)"],
   [['receive', 'r/l'], "error: required option '--doc <key...>' not specified"],
   [['extend', 'r/l', '--working-days', 'two'], "rounds: --working-days: expected a whole number of 1 or more, got 'two'"],
-  [['start', 'test/fixtures/rounds/small', '--sent-on', 'yesterday'], "rounds: --sent-on: expected a date like 2020-10-13 or 'now', got 'yesterday'"],
+  [['start', 'test/fixtures/rounds/small', '--sent-on', 'yesterday'], "rounds: --sent-on: 'yesterday' is not a date. Write a date like 2020-10-13, or now."],
   [['frobnicate'], "error: unknown command 'frobnicate'"],
 ])('%j is a user error (exit 1)', async (args, message) => {
   const r = await rounds(args);
