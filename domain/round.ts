@@ -31,7 +31,7 @@ const isoDate = z.string().superRefine((value, ctx) => {
     parseIsoDate(value);
   } catch (err) {
     if (!(err instanceof CalendarError)) throw err;
-    ctx.addIssue({ code: 'custom', message: err.message });
+    ctx.addIssue({ code: 'custom', message: err.message, params: { quotesValue: true } });
   }
 });
 const noLineBreak = (s: string) => !/[\r\n]/.test(s);
@@ -101,6 +101,7 @@ export function parseRoundYaml(text: string, file = 'round.yaml'): { config?: Ro
           const line = fieldLine([...path, i.keys[0]]);
           return { level: 'error' as const, file, line, field: [...path, i.keys[0]].join('.'), message: `unknown field (expected ${Object.keys(roundSchema.shape).join(', ')})` };
         }
+        else if (i.code === 'custom' && i.params?.quotesValue) message = i.message;
         else if (got === undefined) message = `missing (${i.message})`;
         else message = `${i.message}; got ${JSON.stringify(got)}`;
         return { level: 'error' as const, file, line: fieldLine(path), field, message };
