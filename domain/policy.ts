@@ -166,6 +166,11 @@ export function parseSteps(raw: unknown, where: string): PolicyStep[] {
       }
     }
   });
+  // Otherwise a letter would wait after its last chase with no next step, forgotten.
+  const last = steps[steps.length - 1];
+  if (last.action !== 'close') {
+    throw new PolicyError(`${where}[${steps.length - 1}].action`, `the last step must be close (closing the letter as unanswered), got '${last.action}'`);
+  }
   return steps;
 }
 
