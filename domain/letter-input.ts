@@ -151,6 +151,18 @@ export function readLetterInput(raw: unknown): { input: LetterInput; problems: s
     delivery,
     body,
   };
+  // A line break in a field that becomes an email header is refused (never cleaned away): it
+  // could inject headers, and the letter should say so rather than send something else.
+  const oneLine: [string, string | undefined][] = [
+    ['subject', input.subject],
+    ...(['name', 'role', 'organisation', 'salutation', 'email'] as const).map((k): [string, string | undefined] => [`recipient.${k}`, recipient[k]]),
+    ...recipient.cc.map((e, i): [string, string] => [`recipient.cc[${i}]`, e]),
+    ...recipient.escalateTo.map((e, i): [string, string] => [`recipient.escalateTo[${i}]`, e]),
+    ...(['sender', 'coordinator'] as const).flatMap((p) => (['name', 'email', 'role'] as const).map((k): [string, string | undefined] => [`${p}.${k}`, input[p][k]])),
+  ];
+  for (const [field, value] of oneLine) {
+    if (value !== undefined && /[\r\n]/.test(value)) problems.push(`${field}: must be one line (it becomes an email header), got ${echo(value)}`);
+  }
   return { input: cleanLetterInput(dropUndefined(input)), problems };
 }
 

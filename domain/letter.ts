@@ -18,7 +18,7 @@ import {
   type ScheduledStep,
 } from './schedule';
 import { LETTER_STATES, type LetterState } from './states';
-import { cap, cleanText, echo } from './text';
+import { cap, cleanText, echo, echoText } from './text';
 import type {
   DeclinePayload,
   DocumentStatus,
@@ -473,7 +473,7 @@ export class Letter {
     }
     docs.forEach((key, i) => {
       if (!isDocumentKey(key)) {
-        throw new LetterRuleError(`${field}[${i}]: '${echo(key)}' is not a document key (expected one of ${DOCUMENT_KEYS.join(', ')})`);
+        throw new LetterRuleError(`${field}[${i}]: '${echoText(key)}' is not a document key (expected one of ${DOCUMENT_KEYS.join(', ')})`);
       }
       if (mustBeRequested && !this.documents[key]?.requested) {
         throw new LetterRuleError(
@@ -506,7 +506,7 @@ function checkObject(p: unknown, allowed: string[]): void {
     throw new LetterRuleError(`expected an object with ${allowed.join(', ')}; got ${p === undefined ? 'nothing' : echo(p)}`);
   }
   for (const key of Object.keys(p)) {
-    if (!allowed.includes(key)) throw new LetterRuleError(`unknown field '${echo(key)}' (expected ${allowed.join(', ')})`);
+    if (!allowed.includes(key)) throw new LetterRuleError(`unknown field '${echoText(key)}' (expected ${allowed.join(', ')})`);
   }
 }
 

@@ -2,7 +2,7 @@
 // dashboard's start page: when the letters count as sent, and whether every step of every
 // letter can be planned on the real calendar before anything starts.
 import { CalendarError, localDateOf, localTimeOn, parseIsoDate } from './calendar';
-import { echo } from './text';
+import { echoText } from './text';
 import type { RoundIssue, RoundPlan } from './round';
 import { planSteps, ScheduleError, type ScheduledStep } from './schedule';
 import type { LetterInput } from './types';
@@ -38,7 +38,7 @@ export function resolveSentOn(typed: string, plan: RoundPlan, now: Date): { sent
     sentOn = today;
     sentAt = now.toISOString();
   } else {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(typed)) throw new SentOnError(`'${echo(typed)}' is not a date. ${WRITE}`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(typed)) throw new SentOnError(`'${echoText(typed)}' is not a date. ${WRITE}`);
     try {
       sentOn = parseIsoDate(typed);
     } catch (err) {

@@ -35,14 +35,20 @@ export function cap(s: string, max: number): string {
 /** The most of a bad value shown back in a message. */
 export const MAX_ECHO = 100;
 
-/** A value shown back in a message: JSON for non-strings, cleaned and at most ~100 characters. */
+/** A value shown back in a message, as JSON ("soon", 7, ["x"]), cleaned and at most ~100 characters. */
 export function echo(value: unknown, max = MAX_ECHO): string {
   let s: string;
   try {
-    s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+    s = JSON.stringify(typeof value === 'string' && value.length > max * 2 ? value.slice(0, max * 2) : value) ?? String(value);
   } catch {
     s = String(value);
   }
+  return cleanText(s, max);
+}
+
+/** A text shown back in a message as it is (for quoting: 'problemProfil'), cleaned and at most ~100 characters. */
+export function echoText(value: unknown, max = MAX_ECHO): string {
+  if (typeof value !== 'string') return echo(value, max);
   // Cap first: cleaning a 1.5 MB value just to show 100 characters of it is wasted work.
-  return cleanText(s.length > max * 2 ? s.slice(0, max * 2) : s, max);
+  return cleanText(value.length > max * 2 ? value.slice(0, max * 2) : value, max);
 }

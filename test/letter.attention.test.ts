@@ -151,11 +151,11 @@ describe('what enters a letter is cleaned and capped (item 4)', () => {
   test("a letter's input is cleaned too (what rounds start sends, and anything else)", async () => {
     const base = letterInput();
     const handle = await startLetter(world.env, {
-      subject: 'Please\u202E send\r\nBcc: x@example.org',
+      subject: 'Please\u202E send\u0007 \u0085documents',
       recipient: { ...base.recipient, name: 'Sue\u0000 Mount\u2066stevens', organisation: 'o'.repeat(10_000) },
     });
     const s = await handle.query(api.status);
-    expect(s.subject).toBe('Please send Bcc: x@example.org');
+    expect(s.subject).toBe('Please send documents');
     expect(s.recipient.name).toBe('Sue Mountstevens');
     expect(s.recipient.organisation).toHaveLength(500);
     expect(s.state).toBe('awaiting');

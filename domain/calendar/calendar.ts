@@ -7,7 +7,7 @@
 // whose offset(ts) is a pure function of the instant (via Intl); luxon's DateTime
 // constructors are avoided because they read the clock (Settings.now()).
 import { IANAZone } from 'luxon';
-import { echo } from '../text';
+import { echoText } from '../text';
 import { BANK_HOLIDAYS, BANK_HOLIDAY_YEARS } from './bank-holidays';
 
 export type IsoDate = string; // 'YYYY-MM-DD'
@@ -131,7 +131,7 @@ export function isInCalendar(date: IsoDate): boolean {
 }
 
 function quoted(value: unknown): string {
-  return `'${echo(value, 40)}'`;
+  return `'${echoText(value, 40)}'`;
 }
 
 function tableRangeError(fn: string, got: string): Error {
