@@ -91,6 +91,7 @@ export function formatLetter(s: LetterStatus): string {
     `  to       ${r.name}${r.role ? `, ${r.role}` : ''}${r.organisation ? ` (${r.organisation})` : ''} <${r.email}>`,
     `  letter   ${formatLongDate(s.letterDate)}: ${s.subject}`,
     `  next     ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`,
+    ...(s.attention ? [`  needs attention: ${s.attention}`] : []),
     '  documents',
     ...Object.entries(s.documents).map(([key, d]) => {
       const state = d.receivedOn ? `received ${d.receivedOn}` : d.declinedOn ? `declined ${d.declinedOn}` : 'outstanding';

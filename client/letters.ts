@@ -9,6 +9,9 @@ import {
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { localDateOf, localTimeOn } from '../domain/calendar';
+import { cleanLetterInput } from '../domain/letter-input';
+import { ScheduleError } from '../domain/schedule';
+import { planLetter, resolveSentOn, SentOnError } from '../domain/start';
 import type { RoundPlan } from '../domain/round';
 import type { LetterInput, LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
@@ -31,21 +34,20 @@ export interface StartResult {
 
 export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery' | 'sentOn' | 'now'>): LetterInput[] {
   const { round } = plan;
-  const tz = round.policy.timezone;
+  const now = opts.now ?? new Date();
   let sentOn: string | undefined = round.sentOn;
   let sentAt: string | undefined;
-  if (opts.sentOn === 'now') {
-    const now = opts.now ?? new Date();
-    sentOn = localDateOf(now.toISOString(), tz);
-    sentAt = now.toISOString();
-  } else if (opts.sentOn) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.sentOn)) throw new UserError(`--sent-on: expected a date like 2020-10-13 or 'now', got '${opts.sentOn}'`);
-    sentOn = opts.sentOn;
-    sentAt = localTimeOn(opts.sentOn, round.policy.sendAt, tz);
+  if (opts.sentOn) {
+    try {
+      ({ sentOn, sentAt } = resolveSentOn(opts.sentOn, plan, now));
+    } catch (err) {
+      if (err instanceof SentOnError) throw new UserError(`--sent-on: ${err.message}`);
+      throw err;
+    }
   }
-  return plan.letters.map((l) => {
+  const inputs = plan.letters.map((l): LetterInput => {
     if (opts.delivery === 'send' && !l.body) throw new UserError(`${l.letterId}: --send needs the letter's own file under letters/ to send, and there is none`);
-    return {
+    return cleanLetterInput({
       roundId: round.id,
       letterId: l.letterId,
       recipient: { ...l.recipient, address: l.address },
@@ -59,8 +61,23 @@ export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery
       policy: l.policy,
       delivery: opts.delivery,
       body: opts.delivery === 'send' ? l.body : undefined,
-    };
+    });
   });
+  // Nothing starts that cannot run: every step of every letter is planned as its workflow will plan it.
+  const problems: string[] = [];
+  for (const input of inputs) {
+    try {
+      planLetter(input, now);
+    } catch (err) {
+      if (!(err instanceof ScheduleError)) throw err;
+      problems.push(`letter ${input.letterId}: ${err.message}`);
+    }
+  }
+  if (problems.length > 0) {
+    const more = problems.length > 10 ? `\n(and ${problems.length - 10} more)` : '';
+    throw new UserError(`the letters' steps cannot be planned; nothing was started:\n${problems.slice(0, 10).join('\n')}${more}`);
+  }
+  return inputs;
 }
 
 /** How a letter's workflow is started (bench/bare.ts sends exactly this, as its baseline). */

@@ -4,11 +4,17 @@ import path from 'node:path';
 import { formatBytes } from '../domain/bytes';
 import { parseRecipientsCsv, parseRoundYaml, planRound, ROUND_LIMITS, type LetterInference, type RoundIssue, type RoundPlan } from '../domain/round';
 import { OFFICE_LIMITS, officeFormatOf } from '../domain/letters/office';
+import { scheduleIssues } from '../domain/start';
 import { inferFromLetterFile } from './letter-inference';
 
 export const LETTER_EXTENSIONS = ['.md', '.txt', '.html', '.docx', '.pdf'];
 
-export async function loadRoundFolder(dir: string): Promise<RoundPlan> {
+/**
+ * Reads and plans a round folder. Every step of every letter is planned on the real calendar
+ * (as `rounds start` without --sent-on would start it, at `now`), so a round that cannot run
+ * is refused here, before anything starts.
+ */
+export async function loadRoundFolder(dir: string, now: Date = new Date()): Promise<RoundPlan> {
   const issues: RoundIssue[] = [];
   const rel = (f: string) => path.join(dir, f);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
@@ -64,7 +70,11 @@ export async function loadRoundFolder(dir: string): Promise<RoundPlan> {
   }
   if (!config) return failWith(issues);
   const plan = planRound(config, rows, inferences, csvFile);
-  return { ...plan, issues: [...issues, ...plan.issues] };
+  const all = [...issues, ...plan.issues];
+  // Planning a letter whose fields are already wrong would only repeat the problem.
+  const broken = new Set(all.filter((i) => i.level === 'error').map((i) => i.letterId));
+  const plannable = { ...plan, letters: plan.letters.filter((l) => !broken.has(l.letterId)) };
+  return { ...plan, issues: [...all, ...scheduleIssues(plannable, now, yamlFile, csvFile)] };
 }
 
 /** The file's bytes, or undefined (with an issue) when it is over `limit` or cannot be read; undefined alone when it does not exist. */

@@ -1,12 +1,15 @@
 // One letter's state and its rules: what was requested, what came in, which policy steps
 // remain. Plain data and methods, no Temporal: the workflow holds one of these, wires its
 // messages to the methods and waits on its timers (see workflows/letter.ts).
-import { nextWorkingDay, localDateOf } from './calendar';
+import { CalendarError, localDateOf, nextWorkingDay, parseIsoDate } from './calendar';
 import { DOCUMENT_KEYS, DOCUMENT_LABELS, isDocumentKey, type DocumentKey } from './documents';
+import { readLetterInput } from './letter-input';
 import type { StepAction } from './policy';
 import {
   nextPending,
+  planFrom,
   planSteps,
+  ScheduleError,
   shiftByWorkingDays,
   shiftForPause,
   shiftPending,
@@ -15,6 +18,7 @@ import {
   type ScheduledStep,
 } from './schedule';
 import { LETTER_STATES, type LetterState } from './states';
+import { cap, cleanText, echo, echoText } from './text';
 import type {
   DeclinePayload,
   DocumentStatus,
@@ -39,9 +43,18 @@ export class LetterRuleError extends Error {
   }
 }
 
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_TEXT = 4000;
 const MAX_NAME = 200;
+/** The most of a message kept in the timeline (a rejected signal's reason, a failed email's error). */
+const MAX_MESSAGE = 500;
+/**
+ * The timeline keeps its first and last entries in full; those between are counted, not kept,
+ * so that no number of signals can make the status outgrow what a query can return.
+ */
+export const TIMELINE_KEEP = { first: 20, last: 100 } as const;
+
+const note = (s: string | undefined) => (s === undefined ? undefined : cleanText(s, MAX_TEXT, { multiline: true }));
+const name = (s: string | undefined) => (s === undefined ? undefined : cleanText(s, MAX_NAME));
 
 type Ended = 'complete' | 'declined' | 'unanswered' | 'withdrawn';
 
@@ -53,19 +66,40 @@ export class Letter {
   emails: EmailRecord[] = [];
   pausedAt: string | null = null;
   ended: Ended | null = null;
+  /** Why the letter's steps cannot go on (state needs-attention); null when they can. */
+  attention: string | null = null;
+  /** The input itself was unusable (not just its schedule): only withdraw and notes apply. */
+  unusableInput = false;
+  /** Timeline entries dropped from the middle (see TIMELINE_KEEP). */
+  omitted = 0;
   /** Bumped on every change, so the workflow can wake up and re-plan. */
   version = 0;
 
-  constructor(input: LetterInput, startedAt: string) {
+  /** Never throws: an input that cannot be used, or a schedule that cannot be planned, puts the letter in needs-attention. */
+  constructor(raw: LetterInput, startedAt: string) {
+    const { input, problems } = readLetterInput(raw);
     this.input = { ...input, sentAt: input.sentAt ?? startedAt };
     for (const key of input.documents) this.documents[key] = { requested: true };
-    this.steps = planSteps(input.policy, { sentOn: input.sentOn, sentAt: this.input.sentAt! });
+    this.steps = [];
+    if (problems.length > 0) {
+      this.unusableInput = true;
+      const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
+      this.needsAttention(startedAt, `the letter was started with fields it cannot use: ${problems.slice(0, 5).join('; ')}${more}`);
+      return;
+    }
+    try {
+      this.steps = planSteps(input.policy, { sentOn: input.sentOn, sentAt: this.input.sentAt! });
+    } catch (err) {
+      if (!(err instanceof ScheduleError)) throw err;
+      this.needsAttention(startedAt, `its steps cannot be planned: ${err.message}`);
+    }
   }
 
   // ---- what the letter looks like now ----
 
   get state(): LetterState {
     if (this.ended) return this.ended;
+    if (this.attention) return 'needs-attention';
     if (this.pausedAt) return 'paused';
     if (this.fired('escalate')) return 'escalated';
     if (this.received().length > 0) return 'partial';
@@ -82,7 +116,7 @@ export class Letter {
   }
 
   nextStep(): ScheduledStep | undefined {
-    if (this.ended || this.pausedAt) return undefined;
+    if (this.ended || this.pausedAt || this.attention) return undefined;
     return nextPending(this.steps);
   }
 
@@ -112,13 +146,32 @@ export class Letter {
       sentOn: i.sentOn,
       state: this.state,
       stateDescription: LETTER_STATES[this.state],
+      ...(this.attention ? { attention: this.attention } : {}),
       documents: this.documents,
       outstanding: this.outstanding(),
       nextAction: this.nextAction(),
       steps: this.steps,
-      timeline: this.timeline,
+      timeline: this.shownTimeline(),
       emails: this.emails,
     };
+  }
+
+  /** The timeline as shown: with a marker where entries were left out. */
+  private shownTimeline(): TimelineEntry[] {
+    if (this.omitted === 0) return this.timeline;
+    const { first } = TIMELINE_KEEP;
+    const marker: TimelineEntry = {
+      at: this.timeline[first].at,
+      kind: 'omitted',
+      message: `${this.omitted} ${this.omitted === 1 ? 'entry' : 'entries'} omitted (the timeline keeps its first ${first} and last ${TIMELINE_KEEP.last} entries)`,
+    };
+    return [...this.timeline.slice(0, first), marker, ...this.timeline.slice(first)];
+  }
+
+  /** The letter cannot go on by itself: it shows why, and waits for a fix (see README, "Needs attention"). */
+  needsAttention(now: string, reason: string): void {
+    this.attention = cap(reason, MAX_MESSAGE * 2);
+    this.log(now, { kind: 'needs-attention', message: this.attention });
   }
 
   // ---- the clock ----
@@ -153,12 +206,12 @@ export class Letter {
 
   stepFailed(index: number, now: string, message: string): void {
     this.steps[index] = { ...this.steps[index], status: 'done', firedAt: now };
-    this.log(now, { kind: 'email-failed', step: index, message });
+    this.log(now, { kind: 'email-failed', step: index, message: cap(message, MAX_MESSAGE) });
   }
 
   /** The letter itself could not be sent (the server refused it for good): chasing goes on, staff can see why. */
   letterFailed(now: string, message: string): void {
-    this.log(now, { kind: 'email-failed', message });
+    this.log(now, { kind: 'email-failed', message: cap(message, MAX_MESSAGE) });
   }
 
   letterSent(now: string, email?: EmailRecord): void {
@@ -190,8 +243,8 @@ export class Letter {
     this.validateReceipt(p, now);
     const on = p.receivedOn ?? this.today(now);
     const docs = unique(p.documents);
-    for (const key of docs) this.documents[key] = { ...this.documents[key]!, receivedOn: on, receivedBy: p.by };
-    this.log(now, { kind: 'receipt', documents: docs, on, by: p.by, note: p.note });
+    for (const key of docs) this.documents[key] = { ...this.documents[key]!, receivedOn: on, receivedBy: name(p.by) };
+    this.log(now, { kind: 'receipt', documents: docs, on, by: name(p.by), note: note(p.note) });
     this.endIfNothingOutstanding(now);
     return this.status();
   }
@@ -214,56 +267,93 @@ export class Letter {
     this.validateDecline(p, now);
     const on = p.on ?? this.today(now);
     const docs = p.documents ? unique(p.documents) : this.outstanding();
-    for (const key of docs) this.documents[key] = { ...this.documents[key]!, declinedOn: on, declineReason: p.reason };
-    this.log(now, { kind: 'decline', documents: docs, on, by: p.by, note: p.reason });
+    for (const key of docs) this.documents[key] = { ...this.documents[key]!, declinedOn: on, declineReason: note(p.reason) };
+    this.log(now, { kind: 'decline', documents: docs, on, by: name(p.by), note: note(p.reason) });
     this.endIfNothingOutstanding(now);
     return this.status();
   }
 
-  validateExtend(p: ExtendPayload, now: string): void {
+  /**
+   * Checks an extension and plans it, exactly as extendDeadline will apply it: the steps it
+   * returns are the letter's steps afterwards. On a letter that needs attention, `until`
+   * plans the remaining steps again from that date (the fix for a schedule that could not be planned).
+   */
+  validateExtend(p: ExtendPayload, now: string): ScheduledStep[] {
     this.mustBeOpen();
     checkObject(p, ['until', 'workingDays', 'reason', 'by']);
-    const next = nextPending(this.steps);
-    if (!next) throw new LetterRuleError('there is no pending step to extend');
+    if (this.unusableInput) {
+      throw new LetterRuleError(`the letter needs attention: ${this.attention}. An extension cannot fix that; withdraw the letter and start it again`);
+    }
     if ((p.until === undefined) === (p.workingDays === undefined)) {
       throw new LetterRuleError('give either until (a date like 2020-12-01) or workingDays (a whole number), not both or neither');
     }
-    if (p.workingDays !== undefined) {
-      if (!Number.isInteger(p.workingDays) || p.workingDays < 1 || p.workingDays > 250) {
-        throw new LetterRuleError(`workingDays: expected a whole number from 1 to 250, got ${JSON.stringify(p.workingDays)}`);
-      }
-    } else {
-      const until = p.until;
-      if (typeof until !== 'string' || !DATE_RE.test(until) || !isRealDate(until)) {
-        throw new LetterRuleError(`until: expected a date like 2020-12-01, got ${JSON.stringify(until)}`);
-      }
-      const tz = this.input.policy.timezone;
-      const current = localDateOf(next.dueAt, tz);
-      if (until <= current) {
-        throw new LetterRuleError(`until: ${until} is not later than the next ${next.action}, due on ${current}`);
-      }
-      if (nextWorkingDay(until, { closures: this.input.policy.closures }) !== until) {
-        throw new LetterRuleError(`until: ${until} is not a working day; choose a weekday that is not a bank holiday`);
-      }
+    if (p.workingDays !== undefined && (!Number.isInteger(p.workingDays) || p.workingDays < 1 || p.workingDays > 250)) {
+      throw new LetterRuleError(`workingDays: expected a whole number from 1 to 250, got ${echo(p.workingDays)}`);
     }
+    const until = p.until === undefined ? undefined : this.checkUntil(p.until);
     checkText(p.reason, 'reason', MAX_TEXT);
     checkText(p.by, 'by', MAX_NAME);
+    const field = until !== undefined ? 'until' : 'workingDays';
+    try {
+      if (this.attention) {
+        if (until === undefined) {
+          throw new LetterRuleError(`the letter needs attention (${this.attention}); give until (a date) to plan its remaining steps again from that date`);
+        }
+        const today = this.today(now);
+        if (until <= today) throw new LetterRuleError(`until: ${until} is not later than today (${today})`);
+        const remaining = this.steps.length === 0 ? this.input.policy.steps.map((_, i) => i) : this.steps.filter((s) => s.status === 'pending').map((s) => s.index);
+        if (remaining.length === 0) throw new LetterRuleError('there is no remaining step to plan');
+        const planned = planFrom(this.input.policy, remaining, until);
+        const kept = this.steps.filter((s) => s.status !== 'pending');
+        return [...kept, ...planned].sort((a, b) => a.index - b.index);
+      }
+      const next = nextPending(this.steps);
+      if (!next) throw new LetterRuleError('there is no pending step to extend');
+      if (until !== undefined) {
+        const current = localDateOf(next.dueAt, this.input.policy.timezone);
+        if (until <= current) throw new LetterRuleError(`until: ${until} is not later than the next ${next.action}, due on ${current}`);
+      }
+      const shift = until !== undefined ? shiftUntil(next, until, this.input.policy, this.steps) : shiftByWorkingDays(p.workingDays!);
+      return shiftPending(this.steps, this.input.policy, shift);
+    } catch (err) {
+      if (err instanceof ScheduleError) throw new LetterRuleError(`${field}: the steps cannot be moved there: ${err.message}`);
+      throw err;
+    }
   }
 
   extendDeadline(p: ExtendPayload, now: string): LetterStatus {
-    this.validateExtend(p, now);
-    const next = nextPending(this.steps)!;
-    const shift = p.until !== undefined ? shiftUntil(next, p.until, this.input.policy) : shiftByWorkingDays(p.workingDays!);
-    this.steps = shiftPending(this.steps, this.input.policy, shift);
+    this.steps = this.validateExtend(p, now);
+    const fixed = this.attention;
+    this.attention = null;
     const to = nextPending(this.steps)!;
     this.log(now, {
       kind: 'extension',
-      by: p.by,
-      note: p.reason,
+      by: name(p.by),
+      note: note(p.reason),
       on: localDateOf(to.dueAt, this.input.policy.timezone),
-      message: `next ${to.action} moved to ${to.dueAt}`,
+      message: `next ${to.action} moved to ${to.dueAt}${fixed ? ' (the steps are planned again; the letter no longer needs attention)' : ''}`,
     });
     return this.status();
+  }
+
+  /** `until` of an extension: a real date that is a working day on the calendar. */
+  private checkUntil(until: unknown): string {
+    let date: string;
+    try {
+      date = parseIsoDate(until);
+    } catch (err) {
+      if (!(err instanceof CalendarError)) throw err;
+      throw new LetterRuleError(`until: ${err.message}`);
+    }
+    let working: string;
+    try {
+      working = nextWorkingDay(date, { closures: this.input.policy.closures });
+    } catch (err) {
+      if (!(err instanceof CalendarError)) throw err;
+      throw new LetterRuleError(`until: ${err.message.replace(/^\w+: /, '')}`);
+    }
+    if (working !== date) throw new LetterRuleError(`until: ${date} is not a working day; choose a weekday that is not a bank holiday`);
+    return date;
   }
 
   validatePause(p: PausePayload): void {
@@ -277,7 +367,7 @@ export class Letter {
   pause(p: PausePayload, now: string): LetterStatus {
     this.validatePause(p);
     this.pausedAt = now;
-    this.log(now, { kind: 'paused', by: p.by, note: p.reason });
+    this.log(now, { kind: 'paused', by: name(p.by), note: note(p.reason) });
     return this.status();
   }
 
@@ -288,14 +378,24 @@ export class Letter {
     checkText(p.by, 'by', MAX_NAME);
   }
 
-  /** Resuming moves the remaining steps later by the working days (or time) the letter was paused. */
+  /**
+   * Resuming moves the remaining steps later by the working days (or time) the letter was
+   * paused. When they cannot be moved (the calendar ends), the letter resumes into needs-attention.
+   */
   resume(p: ResumePayload, now: string): LetterStatus {
     this.validateResume(p);
-    const shift = shiftForPause(this.pausedAt!, now, this.input.policy);
-    this.steps = shiftPending(this.steps, this.input.policy, shift);
+    let problem: string | undefined;
+    try {
+      const shift = shiftForPause(this.pausedAt!, now, this.input.policy, this.steps);
+      this.steps = shiftPending(this.steps, this.input.policy, shift);
+    } catch (err) {
+      if (!(err instanceof ScheduleError)) throw err;
+      problem = err.message;
+    }
     this.pausedAt = null;
     const next = nextPending(this.steps);
-    this.log(now, { kind: 'resumed', by: p.by, message: next ? `next ${next.action} due ${next.dueAt}` : undefined });
+    this.log(now, { kind: 'resumed', by: name(p.by), message: next && !problem ? `next ${next.action} due ${next.dueAt}` : undefined });
+    if (problem) this.needsAttention(now, `its remaining steps cannot be moved after the pause: ${problem}`);
     return this.status();
   }
 
@@ -308,7 +408,7 @@ export class Letter {
 
   withdraw(p: WithdrawPayload, now: string): LetterStatus {
     this.validateWithdraw(p);
-    this.log(now, { kind: 'withdrawn', by: p.by, note: p.reason });
+    this.log(now, { kind: 'withdrawn', by: name(p.by), note: note(p.reason) });
     this.end('withdrawn', now);
     return this.status();
   }
@@ -322,13 +422,13 @@ export class Letter {
 
   addNote(p: NotePayload, now: string): LetterStatus {
     this.validateNote(p);
-    this.log(now, { kind: 'note', by: p.by, note: p.text });
+    this.log(now, { kind: 'note', by: name(p.by), note: note(p.text) });
     return this.status();
   }
 
   /** A signal that failed validation: recorded, not applied. */
   rejected(now: string, what: string, message: string): void {
-    this.log(now, { kind: 'rejected', message: `${what} rejected: ${message}` });
+    this.log(now, { kind: 'rejected', message: cap(cleanText(`${what} rejected: ${message}`, MAX_MESSAGE * 2), MAX_MESSAGE) });
   }
 
   // ---- helpers ----
@@ -339,6 +439,7 @@ export class Letter {
 
   private end(state: Ended, now: string): void {
     this.ended = state;
+    this.attention = null;
     this.steps = this.steps.map((s) => (s.status === 'pending' ? { ...s, status: 'cancelled' } : s));
     if (state === 'complete' || state === 'declined') this.log(now, { kind: 'complete', message: LETTER_STATES[state] });
   }
@@ -355,6 +456,10 @@ export class Letter {
   private log(at: string, entry: Omit<TimelineEntry, 'at'>): void {
     const clean = Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)) as Omit<TimelineEntry, 'at'>;
     this.timeline.push({ at, ...clean });
+    if (this.timeline.length > TIMELINE_KEEP.first + TIMELINE_KEEP.last) {
+      this.timeline.splice(TIMELINE_KEEP.first, 1);
+      this.omitted++;
+    }
     this.version++;
   }
 
@@ -364,11 +469,11 @@ export class Letter {
 
   private checkDocuments(docs: unknown, field: string, mustBeRequested: boolean): DocumentKey[] {
     if (!Array.isArray(docs) || docs.length === 0) {
-      throw new LetterRuleError(`${field}: expected a non-empty list of document keys (${DOCUMENT_KEYS.join(', ')}), got ${JSON.stringify(docs) ?? 'nothing'}`);
+      throw new LetterRuleError(`${field}: expected a non-empty list of document keys (${DOCUMENT_KEYS.join(', ')}), got ${docs === undefined ? 'nothing' : echo(docs)}`);
     }
     docs.forEach((key, i) => {
       if (!isDocumentKey(key)) {
-        throw new LetterRuleError(`${field}[${i}]: '${String(key)}' is not a document key (expected one of ${DOCUMENT_KEYS.join(', ')})`);
+        throw new LetterRuleError(`${field}[${i}]: '${echoText(key)}' is not a document key (expected one of ${DOCUMENT_KEYS.join(', ')})`);
       }
       if (mustBeRequested && !this.documents[key]?.requested) {
         throw new LetterRuleError(
@@ -381,9 +486,13 @@ export class Letter {
 
   private checkDate(value: unknown, field: string, now: string): void {
     if (value === undefined) return;
-    if (typeof value !== 'string' || !DATE_RE.test(value) || !isRealDate(value)) {
-      throw new LetterRuleError(`${field}: expected a date like 2020-11-10, got ${JSON.stringify(value)}`);
+    try {
+      parseIsoDate(value);
+    } catch (err) {
+      if (!(err instanceof CalendarError)) throw err;
+      throw new LetterRuleError(`${field}: ${err.message}`);
     }
+    if (typeof value !== 'string') return; // (parseIsoDate has checked it is)
     if (value < this.input.letterDate) {
       throw new LetterRuleError(`${field}: ${value} is before the letter's date, ${this.input.letterDate}`);
     }
@@ -394,22 +503,17 @@ export class Letter {
 
 function checkObject(p: unknown, allowed: string[]): void {
   if (typeof p !== 'object' || p === null || Array.isArray(p)) {
-    throw new LetterRuleError(`expected an object with ${allowed.join(', ')}; got ${JSON.stringify(p) ?? 'nothing'}`);
+    throw new LetterRuleError(`expected an object with ${allowed.join(', ')}; got ${p === undefined ? 'nothing' : echo(p)}`);
   }
   for (const key of Object.keys(p)) {
-    if (!allowed.includes(key)) throw new LetterRuleError(`unknown field '${key}' (expected ${allowed.join(', ')})`);
+    if (!allowed.includes(key)) throw new LetterRuleError(`unknown field '${echoText(key)}' (expected ${allowed.join(', ')})`);
   }
 }
 
 function checkText(value: unknown, field: string, max: number): void {
   if (value === undefined) return;
-  if (typeof value !== 'string') throw new LetterRuleError(`${field}: expected text, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string') throw new LetterRuleError(`${field}: expected text, got ${echo(value)}`);
   if (value.length > max) throw new LetterRuleError(`${field}: at most ${max} characters, got ${value.length}`);
-}
-
-function isRealDate(s: string): boolean {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 function unique<T>(xs: T[]): T[] {

@@ -1,6 +1,8 @@
 // A round's chase policy: when to chase, escalate and close, counted from the letter.
 // Pure: parsed from round.yaml / recipients.csv by the client, carried into the workflow
 // as plain data, and scheduled by domain/schedule.ts on both sides.
+import { CalendarError, parseIsoDate } from './calendar';
+import { echo } from './text';
 
 export const STEP_ACTIONS = ['chase', 'escalate', 'close'] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
@@ -82,7 +84,9 @@ export const DEFAULT_POLICY: Policy = {
 };
 
 const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/** A policy is a handful of steps and closures; these bound what a letter carries. */
+export const MAX_STEPS = 20;
+export const MAX_CLOSURES = 400;
 
 /**
  * Builds a policy from the raw `policy:` object of round.yaml (or a per-letter override),
@@ -115,14 +119,17 @@ export function parsePolicy(raw: unknown, base: Policy = DEFAULT_POLICY, where =
   }
   if (r.closures !== undefined) {
     if (!Array.isArray(r.closures)) {
-      throw new PolicyError(`${where}.closures`, `expected a list of dates like 2020-12-29, got ${JSON.stringify(r.closures)}`);
+      throw new PolicyError(`${where}.closures`, `expected a list of dates like 2020-12-29, got ${echo(r.closures)}`);
     }
+    if (r.closures.length > MAX_CLOSURES) throw new PolicyError(`${where}.closures`, `at most ${MAX_CLOSURES} dates, got ${r.closures.length}`);
     policy.closures = r.closures.map((d, i) => {
-      const s = d instanceof Date ? d.toISOString().slice(0, 10) : d;
-      if (typeof s !== 'string' || !DATE_RE.test(s) || Number.isNaN(Date.parse(s))) {
-        throw new PolicyError(`${where}.closures[${i}]`, `expected a date like 2020-12-29, got ${JSON.stringify(d)}`);
+      const s = d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString().slice(0, 10) : d;
+      try {
+        return parseIsoDate(s);
+      } catch (err) {
+        if (!(err instanceof CalendarError)) throw err;
+        throw new PolicyError(`${where}.closures[${i}]`, err.message);
       }
-      return s;
     });
   }
   return policy;
@@ -130,8 +137,9 @@ export function parsePolicy(raw: unknown, base: Policy = DEFAULT_POLICY, where =
 
 export function parseSteps(raw: unknown, where: string): PolicyStep[] {
   if (!Array.isArray(raw) || raw.length === 0) {
-    throw new PolicyError(where, `expected a non-empty list like [{ after: 20 working days, action: chase }], got ${JSON.stringify(raw)}`);
+    throw new PolicyError(where, `expected a non-empty list like [{ after: 20 working days, action: chase }], got ${echo(raw)}`);
   }
+  if (raw.length > MAX_STEPS) throw new PolicyError(where, `at most ${MAX_STEPS} steps, got ${raw.length}`);
   const steps = raw.map((s, i): PolicyStep => {
     const field = `${where}[${i}]`;
     if (typeof s !== 'object' || s === null || Array.isArray(s)) {
@@ -158,6 +166,11 @@ export function parseSteps(raw: unknown, where: string): PolicyStep[] {
       }
     }
   });
+  // Otherwise a letter would wait after its last chase with no next step, forgotten.
+  const last = steps[steps.length - 1];
+  if (last.action !== 'close') {
+    throw new PolicyError(`${where}[${steps.length - 1}].action`, `the last step must be close (closing the letter as unanswered), got '${last.action}'`);
+  }
   return steps;
 }
 

@@ -5,6 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { DOCUMENT_KEYS, isDocumentKey, type DocumentKey } from './documents';
+import { CalendarError, isIsoDate, parseIsoDate } from './calendar';
 import { DEFAULT_POLICY, parsePolicy, parseSteps, PolicyError, type Policy } from './policy';
 import { didYouMean } from './suggest';
 import type { Person, Recipient } from './types';
@@ -41,7 +42,15 @@ export function formatIssue(i: RoundIssue): string {
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const EMAIL_RE = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/** A real date (see parseIsoDate); its message says why not, e.g. "'2020-02-30' is not a date (February 2020 has 29 days)". */
+const isoDate = z.string().superRefine((value, ctx) => {
+  try {
+    parseIsoDate(value);
+  } catch (err) {
+    if (!(err instanceof CalendarError)) throw err;
+    ctx.addIssue({ code: 'custom', message: err.message, params: { quotesValue: true } });
+  }
+});
 const noLineBreak = (s: string) => !/[\r\n]/.test(s);
 
 const personSchema = z
@@ -57,8 +66,8 @@ const roundSchema = z
     id: z.string().regex(ID_RE, 'expected letters, digits, dot, dash or underscore, like vru-2020'),
     title: z.string().min(1),
     subject: z.string().min(1).refine(noLineBreak, 'must be one line (it becomes an email subject)'),
-    letterDate: z.string().regex(DATE_RE, 'expected a date like 2020-10-13').optional(),
-    sentOn: z.string().regex(DATE_RE, 'expected a date like 2020-10-13').optional(),
+    letterDate: isoDate.optional(),
+    sentOn: isoDate.optional(),
     sender: personSchema,
     coordinator: personSchema,
     documents: z.array(z.enum(DOCUMENT_KEYS)).min(1).optional(),
@@ -132,6 +141,7 @@ export function parseRoundYaml(text: string, file = 'round.yaml'): { config?: Ro
           const guess = didYouMean(i.keys[0], known);
           return { level: 'error' as const, file, line, field: [...path, i.keys[0]].join('.'), message: `unknown field${guess ? ` (did you mean ${guess}?)` : ''} (expected ${known.join(', ')})` };
         }
+        else if (i.code === 'custom' && i.params?.quotesValue) message = i.message;
         else if (got === undefined) message = `missing (${i.message})`;
         else message = `${i.message}; got ${JSON.stringify(got)}`;
         return { level: 'error' as const, file, line: fieldLine(path), field, message };
@@ -317,8 +327,12 @@ export function planRound(
     else if (!EMAIL_RE.test(email)) bad('email', `'${email}' is not an email address`);
     const name = pick('name', v.name, inf?.name);
     if (!name) bad('name', 'no recipient name: the letter does not say, so add it in the name column');
-    if (v.letterDate !== undefined && !DATE_RE.test(v.letterDate)) bad('letterDate', `expected a date like 2020-10-13, got '${v.letterDate}'`);
-    const letterDate = pick('letterDate', v.letterDate, inf?.date, round.letterDate);
+    let csvDate: string | undefined;
+    if (v.letterDate !== undefined) {
+      if (isIsoDate(v.letterDate)) csvDate = v.letterDate;
+      else bad('letterDate', dateProblem(v.letterDate));
+    }
+    const letterDate = pick('letterDate', csvDate, inf?.date, round.letterDate);
     if (!letterDate) bad('letterDate', 'no date: the letter has none; set letterDate in round.yaml or recipients.csv');
     let policy = round.policy;
     if (v.steps !== undefined) {
@@ -374,6 +388,15 @@ function parseStepsCell(cell: string): { after: string; action: string }[] {
       const i = part.lastIndexOf(':');
       return i < 0 ? { after: part, action: '' } : { after: part.slice(0, i).trim(), action: part.slice(i + 1).trim() };
     });
+}
+
+function dateProblem(value: string): string {
+  try {
+    parseIsoDate(value);
+    return '';
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 function stripBom(s: string): string {

@@ -1,7 +1,65 @@
 // When each policy step of one letter is due, and how extensions, pauses and late imports
 // move those times. Pure and deterministic: the workflow and the CLI/dashboard share it.
-import { addWorkingDays, localDateOf, localTimeOn, workingDaysBetween } from './calendar';
-import type { Policy, StepAction } from './policy';
+import { addWorkingDays, CALENDAR_YEARS, CalendarError, isInCalendar, localDateOf, parseIsoDate, localTimeOn, workingDaysBetween } from './calendar';
+import { formatAfter, type Policy, type StepAction } from './policy';
+
+/**
+ * A schedule that cannot be worked out: a date outside the working-day calendar, a step that
+ * would fall after its end. The message says which step and why, for a person to read.
+ */
+export class ScheduleError extends Error {
+  constructor(
+    message: string,
+    /** The policy step (0-based) that cannot be planned; undefined when the sent-on date itself is the problem. */
+    readonly step?: number,
+  ) {
+    super(message);
+    this.name = 'ScheduleError';
+  }
+}
+
+const CALENDAR = `the working-day calendar (England and Wales bank holidays, ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last})`;
+const LAST_DATE = `${CALENDAR_YEARS.last}-12-31`;
+
+/** Runs calendar arithmetic, turning its errors into a ScheduleError that starts with `what`. */
+function planning<T>(what: string, fn: () => T, step?: number): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof CalendarError) throw new ScheduleError(`${what}: ${err.message.replace(/^\w+: /, '')}`, step);
+    throw err;
+  }
+}
+
+/**
+ * Every pending working-day step must fall inside the calendar, so later shifts (pause,
+ * extension) can count working days; a plain-duration step needs only be a time Temporal
+ * can hold (before the year 10000).
+ */
+function checkInCalendar(steps: ScheduledStep[], policy: Policy, what: (s: ScheduledStep) => string): ScheduledStep[] {
+  for (const s of steps) {
+    if (s.status !== 'pending') continue;
+    const ms = Date.parse(s.dueAt);
+    const date = Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? planning(what(s), () => localDateOf(ms, policy.timezone)) : undefined;
+    if (s.unit === 'duration' && date !== undefined && /^\d{4}-/.test(date)) continue;
+    if (date === undefined || !isInCalendar(date)) {
+      throw new ScheduleError(`${what(s)} would be due ${date ? `on ${date}` : 'at an impossible time'}, after ${LAST_DATE}, the end of ${CALENDAR}`, s.index);
+    }
+  }
+  return steps;
+}
+
+/** `ms` after `instant`, as an ISO instant; a CalendarError when that is no time at all. */
+function later(instant: string, ms: number): string {
+  const t = Date.parse(instant) + ms;
+  if (!(Math.abs(t) < 8.64e15)) throw new CalendarError(`${ms} ms after ${instant} is not a time a calendar has`);
+  return new Date(t).toISOString();
+}
+
+const stepName = (policy: Policy) => (s: { index: number }) => {
+  const step = policy.steps[s.index];
+  return step ? `step ${s.index + 1} (${formatAfter(step.after)}: ${step.action})` : `step ${s.index + 1}`;
+};
 
 export type StepStatus = 'pending' | 'done' | 'skipped' | 'cancelled';
 
@@ -22,18 +80,60 @@ export interface Anchor {
   sentAt: string;
 }
 
+/** When each step of the policy is due. Throws a ScheduleError when a step cannot be planned on the calendar. */
 export function planSteps(policy: Policy, anchor: Anchor): ScheduledStep[] {
+  planning('sent on', () => parseIsoDate(anchor.sentOn));
+  if (policy.steps.some((s) => s.after.unit === 'workingDays') && !isInCalendar(anchor.sentOn)) {
+    throw new ScheduleError(`the letter counts as sent on ${anchor.sentOn}, outside ${CALENDAR}`);
+  }
   const opts = { closures: policy.closures };
-  return policy.steps.map((step, index) => ({
-    index,
-    action: step.action,
-    unit: step.after.unit,
-    dueAt:
-      step.after.unit === 'workingDays'
-        ? localTimeOn(addWorkingDays(anchor.sentOn, step.after.days, opts), policy.sendAt, policy.timezone)
-        : new Date(Date.parse(anchor.sentAt) + step.after.ms).toISOString(),
-    status: 'pending',
-  }));
+  const name = stepName(policy);
+  const steps = policy.steps.map(
+    (step, index): ScheduledStep => ({
+      index,
+      action: step.action,
+      unit: step.after.unit,
+      dueAt: planning(
+        name({ index }),
+        () => {
+          if (step.after.unit === 'duration') return later(anchor.sentAt, step.after.ms);
+          const date = addWorkingDays(anchor.sentOn, step.after.days, opts);
+          return localTimeOn(date, policy.sendAt, policy.timezone);
+        },
+        index,
+      ),
+      status: 'pending',
+    }),
+  );
+  return checkInCalendar(steps, policy, (s) => `${name(s)} from ${anchor.sentOn}`);
+}
+
+/**
+ * Plans the steps at `indexes` again so that the first falls on `until` and the others keep
+ * their spacing from the policy (working-day steps in working days, plain-duration steps in
+ * time): the fix for a letter whose steps could not be planned (state needs-attention).
+ */
+export function planFrom(policy: Policy, indexes: number[], until: string): ScheduledStep[] {
+  const opts = { closures: policy.closures };
+  const name = stepName(policy);
+  const firstDays = indexes.map((i) => policy.steps[i].after).find((a) => a.unit === 'workingDays');
+  const firstMs = indexes.map((i) => policy.steps[i].after).find((a) => a.unit === 'duration');
+  const start = planning(`until ${until}`, () => localTimeOn(until, policy.sendAt, policy.timezone));
+  const steps = indexes.map((index): ScheduledStep => {
+    const after = policy.steps[index].after;
+    return {
+      index,
+      action: policy.steps[index].action,
+      unit: after.unit,
+      dueAt: planning(name({ index }), () =>
+        after.unit === 'workingDays'
+          ? localTimeOn(addWorkingDays(until, after.days - (firstDays as { days: number }).days, opts), policy.sendAt, policy.timezone)
+          : later(start, after.ms - (firstMs as { ms: number }).ms),
+      ),
+      status: 'pending',
+    };
+  });
+  return checkInCalendar(steps, policy, (s) => `${name(s)}, re-planned from ${until},`);
 }
 
 export function nextPending(steps: readonly ScheduledStep[]): ScheduledStep | undefined {
@@ -58,25 +158,31 @@ export type Shift = { workingDays: number; ms: number };
  */
 export function shiftPending(steps: ScheduledStep[], policy: Policy, shift: Shift): ScheduledStep[] {
   const opts = { closures: policy.closures };
-  return steps.map((s) => {
+  const name = stepName(policy);
+  const moved = steps.map((s) => {
     if (s.status !== 'pending') return s;
     if (s.unit === 'workingDays') {
-      const date = addWorkingDays(localDateOf(s.dueAt, policy.timezone), shift.workingDays, opts);
-      return { ...s, dueAt: localTimeOn(date, policy.sendAt, policy.timezone) };
+      return planning(`${name(s)}, moved by ${shift.workingDays} working days`, () => {
+        const date = addWorkingDays(localDateOf(s.dueAt, policy.timezone), shift.workingDays, opts);
+        return { ...s, dueAt: localTimeOn(date, policy.sendAt, policy.timezone) };
+      });
     }
-    return { ...s, dueAt: new Date(Date.parse(s.dueAt) + shift.ms).toISOString() };
+    return { ...s, dueAt: planning(name(s), () => later(s.dueAt, shift.ms), s.index) };
   });
+  return checkInCalendar(moved, policy, (s) => `${name(s)}, moved later,`);
 }
 
 /** The shift that makes the next pending step fall on `until` (a later date). */
-export function shiftUntil(next: ScheduledStep, until: string, policy: Policy): Shift {
+export function shiftUntil(next: ScheduledStep, until: string, policy: Policy, steps: readonly ScheduledStep[] = [next]): Shift {
   const opts = { closures: policy.closures };
-  const currentDate = localDateOf(next.dueAt, policy.timezone);
-  const newDue = localTimeOn(until, policy.sendAt, policy.timezone);
-  return {
-    workingDays: workingDaysBetween(currentDate, until, opts),
-    ms: Math.max(0, Date.parse(newDue) - Date.parse(next.dueAt)),
-  };
+  return planning(`until ${until}`, () => {
+    const currentDate = localDateOf(next.dueAt, policy.timezone);
+    const newDue = localTimeOn(until, policy.sendAt, policy.timezone);
+    return {
+      workingDays: countsWorkingDays(steps) ? workingDaysBetween(currentDate, until, opts) : 0,
+      ms: Math.max(0, Date.parse(newDue) - Date.parse(next.dueAt)),
+    };
+  });
 }
 
 /** The shift for an extension by N working days (plain-duration steps move N calendar days). */
@@ -84,11 +190,18 @@ export function shiftByWorkingDays(n: number): Shift {
   return { workingDays: n, ms: n * 86_400_000 };
 }
 
+/** Whether any pending step moves by working days (only then does a shift count them on the calendar). */
+function countsWorkingDays(steps: readonly ScheduledStep[]): boolean {
+  return steps.some((s) => s.status === 'pending' && s.unit === 'workingDays');
+}
+
 /** The shift after a pause: the working days (or the time) the clock was stopped. */
-export function shiftForPause(pausedAt: string, resumedAt: string, policy: Policy): Shift {
+export function shiftForPause(pausedAt: string, resumedAt: string, policy: Policy, steps?: readonly ScheduledStep[]): Shift {
   const opts = { closures: policy.closures };
-  return {
-    workingDays: workingDaysBetween(localDateOf(pausedAt, policy.timezone), localDateOf(resumedAt, policy.timezone), opts),
+  return planning('the working days paused', () => ({
+    workingDays: !steps || countsWorkingDays(steps)
+      ? workingDaysBetween(localDateOf(pausedAt, policy.timezone), localDateOf(resumedAt, policy.timezone), opts)
+      : 0,
     ms: Math.max(0, Date.parse(resumedAt) - Date.parse(pausedAt)),
-  };
+  }));
 }

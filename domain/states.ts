@@ -10,6 +10,7 @@ export const LETTER_STATES = {
   unanswered: 'Closed as unanswered',
   withdrawn: 'Withdrawn',
   paused: 'Paused: chasing stopped',
+  'needs-attention': 'Needs attention: its steps cannot go on until someone fixes it',
 } as const;
 
 export type LetterState = keyof typeof LETTER_STATES;

@@ -98,7 +98,11 @@ export type TimelineKind =
   | 'note'
   | 'rejected'
   | 'email-failed'
-  | 'complete';
+  | 'complete'
+  /** The letter cannot go on by itself (state needs-attention); message says why. */
+  | 'needs-attention'
+  /** Stands for entries left out of a long timeline; message says how many. */
+  | 'omitted';
 
 export interface TimelineEntry {
   /** Workflow time, ISO 8601. */
@@ -154,6 +158,8 @@ export interface LetterStatus {
   sentOn: string;
   state: LetterState;
   stateDescription: string;
+  /** Why the letter needs attention (state needs-attention), for a person to read. */
+  attention?: string;
   documents: Partial<Record<DocumentKey, DocumentStatus>>;
   outstanding: DocumentKey[];
   nextAction: { kind: StepAction; at: string } | null;

@@ -30,7 +30,11 @@ test.each([
   [['receive', 'r/l', '--doc', 'problemProfil'], "rounds: --doc: 'problemProfil' is not a document key (expected one of problemProfile, responseStrategy, deliveryUpdate)"],
   [['receive', 'r/l'], "error: required option '--doc <key...>' not specified"],
   [['extend', 'r/l', '--working-days', 'two'], "rounds: --working-days: expected a whole number of 1 or more, got 'two'"],
-  [['start', 'test/fixtures/rounds/small', '--sent-on', 'yesterday'], "rounds: --sent-on: expected a date like 2020-10-13 or 'now', got 'yesterday'"],
+  [['start', 'test/fixtures/rounds/small', '--sent-on', 'yesterday'], "rounds: --sent-on: 'yesterday' is not a date. Write a date like 2020-10-13, or now."],
+  // Issue 11, item 7: the dashboard's rule (domain/start.ts), refused before Temporal is contacted.
+  [['start', 'test/fixtures/rounds/small', '--address', '127.0.0.1:1', '--sent-on', '2020-02-30'], "rounds: --sent-on: '2020-02-30' is not a date (February 2020 has 29 days). Write a date like 2020-10-13, or now."],
+  [['start', 'test/fixtures/rounds/small', '--address', '127.0.0.1:1', '--sent-on', '2099-01-05'], 'rounds: --sent-on: 2099-01-05 is in the future.'],
+  [['start', 'test/fixtures/rounds/small', '--address', '127.0.0.1:1', '--sent-on', '2014-06-02'], 'rounds: --sent-on: 2014-06-02 is before the date of letter alpha (2020-10-13)'],
   [['frobnicate'], "error: unknown command 'frobnicate'"],
 ])('%j is a user error (exit 1)', async (args, message) => {
   const r = await rounds(args);

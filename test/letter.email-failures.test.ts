@@ -28,7 +28,8 @@ test('a chase refused with 550 is recorded as email-failed and not retried; the 
 test('a subject with a line break (header injection) is refused before anything is sent', async () => {
   const before = world.sink.messages.length;
   const s = await run({ subject: 'Documents please\r\nBcc: everyone@example.org' });
-  const failed = s.timeline.find((t) => t.kind === 'email-failed');
-  expect(failed?.message).toMatch(/subject contains a line break, which could inject email headers/);
+  // The letter says why it cannot go on (needs-attention), rather than failing each email.
+  expect(s.state).toBe('needs-attention');
+  expect(s.attention).toMatch(/subject: must be one line \(it becomes an email header\), got "Documents please\\r\\nBcc: everyone@example.org"/);
   expect(world.sink.messages.length).toBe(before);
 });

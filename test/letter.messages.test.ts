@@ -30,7 +30,7 @@ describe('recordReceipt validation: rejected with a clear message, nothing chang
     ['a document not requested', { documents: ['deliveryUpdate'] }, /deliveryUpdate .* was not requested in this letter \(requested: problemProfile, responseStrategy\)/],
     ['a date before the letter', { documents: ['problemProfile'], receivedOn: '2020-10-12' }, /receivedOn: 2020-10-12 is before the letter's date, 2020-10-13/],
     ['a date in the future', { documents: ['problemProfile'], receivedOn: '2099-01-01' }, /receivedOn: 2099-01-01 is in the future \(today is \d{4}-\d{2}-\d{2}\)/],
-    ['a date that does not exist', { documents: ['problemProfile'], receivedOn: '2020-02-30' }, /receivedOn: expected a date like 2020-11-10, got "2020-02-30"/],
+    ['a date that does not exist', { documents: ['problemProfile'], receivedOn: '2020-02-30' }, /receivedOn: '2020-02-30' is not a date \(February 2020 has 29 days\)/],
     ['no documents', { documents: [] }, /documents: expected a non-empty list of document keys/],
     ['an unknown field', { documents: ['problemProfile'], recievedOn: today }, /unknown field 'recievedOn'/],
   ];

@@ -20,9 +20,14 @@ describe('parseAfter', () => {
     [{ steps: [{ after: '2 minutes', action: 'shout' }] }, 'policy.steps[0].action: expected one of chase, escalate, close, got "shout"'],
     [{ steps: [{ after: '4 minutes', action: 'chase' }, { after: '2 minutes', action: 'chase' }] }, "policy.steps[1].after: steps must be in order: '2 minutes' is not after '4 minutes'"],
     [{ steps: [{ after: '2 minutes', action: 'close' }, { after: '4 minutes', action: 'chase' }] }, 'policy.steps[0].action: close must be the last step'],
+    [{ steps: [{ after: '2 minutes', action: 'chase' }] }, "policy.steps[0].action: the last step must be close (closing the letter as unanswered), got 'chase'"],
     [{ sendAt: '9:30' }, 'policy.sendAt: expected a 24-hour time like \'09:30\', got "9:30"'],
     [{ timezone: 'Europe/Londn' }, 'policy.timezone: expected an IANA time zone like \'Europe/London\', got "Europe/Londn"'],
-    [{ closures: ['2020-12-32'] }, 'policy.closures[0]: expected a date like 2020-12-29, got "2020-12-32"'],
+    [{ closures: ['2020-12-32'] }, "policy.closures[0]: '2020-12-32' is not a date (December 2020 has 31 days)"],
+    // Date.parse takes 2021-02-30 for 2 March: an impossible closure used to pass.
+    [{ closures: ['2021-02-30'] }, "policy.closures[0]: '2021-02-30' is not a date (February 2021 has 28 days)"],
+    [{ closures: ['29/12/2020'] }, "policy.closures[0]: '29/12/2020' is not a date (expected a date like 2020-10-13)"],
+    [{ steps: Array.from({ length: 21 }, (_, i) => ({ after: `${i + 1} working days`, action: i === 20 ? 'close' : 'chase' })) }, 'policy.steps: at most 20 steps, got 21'],
     [{ stpes: [] }, 'policy.stpes: unknown setting (expected steps, sendAt, timezone or closures)'],
     [{ steps: [] }, 'policy.steps: expected a non-empty list'],
   ])('%j is refused', (raw, message) => expect(() => parsePolicy(raw)).toThrow(message));

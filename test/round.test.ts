@@ -123,3 +123,23 @@ describe('per-letter policy overrides (recipients.csv steps column)', () => {
     ]);
   });
 });
+
+describe('impossible dates are refused, naming the file and field (issue 11, item 1)', () => {
+  test.each([
+    [yaml + 'sentOn: 2020-02-30\n', "round.yaml, line 8, sentOn: '2020-02-30' is not a date (February 2020 has 29 days)"],
+    [yaml.replace('letterDate: 2020-10-13', 'letterDate: 2021-02-29'), "round.yaml, line 4, letterDate: '2021-02-29' is not a date (February 2021 has 28 days)"],
+    [yaml + 'policy:\n  closures: [2021-02-30]\n', "round.yaml, line 9, policy.closures[0]: '2021-02-30' is not a date (February 2021 has 28 days)"],
+    [yaml + 'sentOn: 2020-13-01\n', "round.yaml, line 8, sentOn: '2020-13-01' is not a date (there is no month 13)"],
+  ])('%#', (text, message) => {
+    const { config, issues } = parseRoundYaml(text);
+    expect(config).toBeUndefined();
+    expect(issues.map(formatIssue)).toEqual([message]);
+  });
+
+  test("recipients.csv's letterDate column too", () => {
+    const { config } = parseRoundYaml(yaml);
+    const { rows } = parseRecipientsCsv('letter,email,name,letterDate\na,a@example.org,Al,2021-02-29\n');
+    const plan = planRound(config!, rows, new Map());
+    expect(plan.issues.map(formatIssue)).toEqual(["recipients.csv, line 2, letterDate: '2021-02-29' is not a date (February 2021 has 28 days)"]);
+  });
+});

@@ -86,9 +86,16 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
     setHandler(
       definition,
       (p) => {
-        const result = apply(p, now());
-        publish();
-        return result;
+        // The validator has accepted it, so this applies; should a rule still refuse, the update
+        // fails with that message (an ApplicationFailure) instead of failing the workflow task.
+        try {
+          return apply(p, now());
+        } catch (err) {
+          log.warn('update refused after validation', { update: definition.name, error: (err as Error).message });
+          throw ApplicationFailure.nonRetryable((err as Error).message, (err as Error).name);
+        } finally {
+          publish();
+        }
       },
       {
         validator: (p) => {
@@ -105,14 +112,8 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
   onUpdate(api.withdraw, (p, at) => l.withdraw(p, at), (p) => l.validateWithdraw(p));
   onUpdate(api.addNote, (p, at) => l.addNote(p, at), (p) => l.validateNote(p));
 
-  if (input.delivery === 'send') {
-    const message = renderLetterEmail(input);
-    const failure = await send(message);
-    if (failure) l.letterFailed(now(), `${message.messageId}: ${failure}`);
-    else l.letterSent(now(), emailRecord('letter', undefined, message, input.documents));
-  } else {
-    l.letterSent(now());
-  }
+  // Nothing is sent or recorded for a letter whose fields are unusable: it waits in needs-attention.
+  if (!l.unusableInput) await sendOrRecord(l);
   l.skipOverdue(now());
   publish();
 
@@ -138,6 +139,18 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
 /** A payload the worker could not decode (workflows/payload-converter.ts) is refused like a wrong-shaped one. */
 function refuseUndecodable(p: unknown): void {
   if (isUndecodable(p)) throw new Error(p.undecodablePayload);
+}
+
+/** The letter itself: emailed first (delivery 'send'), or recorded as sent by other means. */
+async function sendOrRecord(l: Letter): Promise<void> {
+  if (l.input.delivery === 'send') {
+    const message = renderLetterEmail(l.input);
+    const failure = await send(message);
+    if (failure) l.letterFailed(now(), `${message.messageId}: ${failure}`);
+    else l.letterSent(now(), emailRecord('letter', undefined, message, l.input.documents));
+  } else {
+    l.letterSent(now());
+  }
 }
 
 async function fire(l: Letter, step: ScheduledStep): Promise<void> {

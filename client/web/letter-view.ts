@@ -91,6 +91,10 @@ function describe(e: TimelineEntry): SafeHtml {
       return html`<strong>Email could not be sent</strong>: ${e.message ?? ''}`;
     case 'complete':
       return html`<strong>Finished</strong>: ${e.message ?? ''}`;
+    case 'needs-attention':
+      return html`<strong>Needs attention</strong>: ${e.message ?? ''}`;
+    case 'omitted':
+      return html`<em>${e.message ?? ''}</em>`;
     default:
       return html`<strong>${String((e as TimelineEntry).kind)}</strong>${by}${note}`;
   }
@@ -194,7 +198,7 @@ ${who('decline')}`,
       }),
     );
   }
-  if (s.nextAction || s.state === 'paused') {
+  if (s.nextAction || s.state === 'paused' || s.state === 'needs-attention') {
     sections.push(
       section({
         id: 'extend',
@@ -283,6 +287,7 @@ ${orphanError}
         ? html`${actionLabel(next.kind)}, <time datetime="${next.at}">${longDateTime(next.at, v.tz)}</time>${overdue ? html` <strong class="badge overdue">Overdue</strong>` : ''}`
         : html`None${s.state === 'paused' ? ' (paused)' : ''}`
     }</dd></div>
+    ${s.attention ? html`<div><dt>Needs attention</dt><dd id="letter-attention">${s.attention}</dd></div>` : ''}
     <div><dt>Recipient</dt><dd>${r.name}${r.role ? html`<br><span class="muted">${r.role}</span>` : ''}</dd></div>
     <div><dt>Organisation</dt><dd>${r.organisation ?? ''}</dd></div>
     <div><dt>Email</dt><dd>${r.email}${r.cc.length ? html`<br><span class="muted">copied to ${r.cc.join(', ')}</span>` : ''}</dd></div>

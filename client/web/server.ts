@@ -37,13 +37,13 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { DateTime } from 'luxon';
 import type { RoundPlan } from '../../domain/round';
 import { isLetterState } from '../../domain/states';
 import type { DeclinePayload, ExtendPayload, NotePayload, PausePayload, ReceiptPayload, ResumePayload, WithdrawPayload } from '../../domain/types';
 import { workflowIdFor } from '../../workflows/letter-api';
 import { describeError, SystemError, UserError } from '../errors';
 import { exportRoundCsv, letterStatuses, statusOf } from '../export';
+import { defaultSentOn, resolveSentOn, SentOnError } from '../../domain/start';
 import { letterInputs, startLetters, updateLetter } from '../letters';
 import { listLetters, queries, registerOrder, summarise, type LetterRow } from '../queries';
 import { hasErrors } from '../round-folder';
@@ -588,35 +588,19 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
 
 type RegisterRowCounts = Partial<Record<LetterRow['state'], number>>;
 
-/** The dates the letters count as sent on when the start form's date is left as it is (as `rounds start` without --sent-on). */
-function defaultSentOn(plan: RoundPlan): string[] {
-  if (!plan.round) return [];
-  if (plan.round.sentOn) return [plan.round.sentOn];
-  return [...new Set(plan.letters.map((l) => l.letterDate).filter(Boolean))].sort();
-}
-
 /**
  * The start form's "counts as sent on": '' or the default → undefined (each letter's default,
- * as the CLI without --sent-on); 'now'; or a real date that is neither in the future nor
- * before any letter's own date.
+ * as the CLI without --sent-on); otherwise the rule `rounds start --sent-on` applies (domain/start.ts).
  */
 function checkSentOn(typed: string, plan: RoundPlan, defaults: string[], now: Date): { value: string | undefined } | { error: string } {
   if (typed === '' || (defaults.length === 1 && typed === defaults[0])) return { value: undefined };
-  const tz = plan.round.policy.timezone;
-  const today = todayIn(tz, now);
-  let date: string;
-  if (typed.toLowerCase() === 'now') {
-    date = today;
-  } else {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(typed) || !DateTime.fromISO(typed, { zone: tz }).isValid) {
-      return { error: `“counts as sent on”: '${typed}' is not a date. Write a date like 2020-10-13, or now.` };
-    }
-    if (typed > today) return { error: `“counts as sent on”: ${typed} is in the future. Letters count as sent today or earlier (or now); start the round on the day they go out.` };
-    date = typed;
+  try {
+    resolveSentOn(typed, plan, now);
+  } catch (err) {
+    if (err instanceof SentOnError) return { error: `“counts as sent on”: ${err.message}` };
+    throw err;
   }
-  const early = plan.letters.find((l) => l.letterDate && date < l.letterDate);
-  if (early) return { error: `“counts as sent on”: ${date} is before the date of letter ${early.letterId} (${early.letterDate}); a letter cannot count as sent before its date.` };
-  return { value: typed.toLowerCase() === 'now' ? 'now' : date };
+  return { value: typed.toLowerCase() === 'now' ? 'now' : typed };
 }
 
 /**

@@ -7,6 +7,7 @@
 // whose offset(ts) is a pure function of the instant (via Intl); luxon's DateTime
 // constructors are avoided because they read the clock (Settings.now()).
 import { IANAZone } from 'luxon';
+import { echoText } from '../text';
 import { BANK_HOLIDAYS, BANK_HOLIDAY_YEARS } from './bank-holidays';
 
 export type IsoDate = string; // 'YYYY-MM-DD'
@@ -14,6 +15,14 @@ export type IsoDate = string; // 'YYYY-MM-DD'
 export interface CalendarOptions {
   /** Extra non-working dates for a round, e.g. an office shutdown. */
   closures?: readonly IsoDate[];
+}
+
+/** A date or time the calendar cannot work with. Its message says what was expected. */
+export class CalendarError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CalendarError';
+  }
 }
 
 /** The years the bank holiday table covers; working-day functions reject dates outside them. */
@@ -86,11 +95,47 @@ function parseDate(fn: string, value: unknown, what = ''): number {
       if (formatDay(days) === value) return days; // rejects 2021-02-30 and the like
     }
   }
-  throw new Error(`${fn}: ${what}expected a date like 2020-10-13, got ${show(value)}`);
+  throw new CalendarError(`${fn}: ${what}expected a date like 2020-10-13, got ${show(value)}`);
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * The one check for a date typed by a person or read from a file: 'YYYY-MM-DD' and a day
+ * that exists (2020-02-30 and 2021-02-29 do not). Returns the date; throws a CalendarError
+ * whose message is `'<value>' is not a date (...)`, for the caller to prefix with the field.
+ */
+export function parseIsoDate(value: unknown): IsoDate {
+  const m = typeof value === 'string' ? DATE_RE.exec(value) : null;
+  if (!m) throw new CalendarError(`${quoted(value)} is not a date (expected a date like 2020-10-13)`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12) throw new CalendarError(`${quoted(value)} is not a date (there is no month ${m[2]})`);
+  const length = daysFromCivil(mo === 12 ? y + 1 : y, mo === 12 ? 1 : mo + 1, 1) - daysFromCivil(y, mo, 1);
+  if (d < 1 || d > length) throw new CalendarError(`${quoted(value)} is not a date (${MONTHS[mo - 1]} ${m[1]} has ${length} days)`);
+  return value as IsoDate;
+}
+
+/** True for a real date 'YYYY-MM-DD' (see parseIsoDate). */
+export function isIsoDate(value: unknown): value is IsoDate {
+  try {
+    parseIsoDate(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True for a real date inside the years of the bank holiday table (where working days can be counted). */
+export function isInCalendar(date: IsoDate): boolean {
+  return isIsoDate(date) && date >= `${CALENDAR_YEARS.first}-01-01` && date <= `${CALENDAR_YEARS.last}-12-31`;
+}
+
+function quoted(value: unknown): string {
+  return `'${echoText(value, 40)}'`;
 }
 
 function tableRangeError(fn: string, got: string): Error {
-  return new Error(
+  return new CalendarError(
     `${fn}: the England and Wales holiday table covers ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}, got ${got}`,
   );
 }
@@ -104,11 +149,11 @@ function parseTableDate(fn: string, value: unknown): number {
 
 function parseClosures(fn: string, opts: CalendarOptions | undefined): ReadonlySet<number> | undefined {
   if (opts === undefined || opts === null) return undefined;
-  if (typeof opts !== 'object') throw new Error(`${fn}: expected options like { closures: ['2020-12-29'] }, got ${show(opts)}`);
+  if (typeof opts !== 'object') throw new CalendarError(`${fn}: expected options like { closures: ['2020-12-29'] }, got ${show(opts)}`);
   const closures = opts.closures;
   if (closures === undefined) return undefined;
   if (!Array.isArray(closures)) {
-    throw new Error(`${fn}: closures: expected a list of dates like 2020-12-29, got ${show(closures)}`);
+    throw new CalendarError(`${fn}: closures: expected a list of dates like 2020-12-29, got ${show(closures)}`);
   }
   if (closures.length === 0) return undefined;
   const set = new Set<number>();
@@ -149,14 +194,14 @@ export function addWorkingDays(date: IsoDate, n: number, opts?: CalendarOptions)
   const fn = 'addWorkingDays';
   let days = parseTableDate(fn, date);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw new Error(`${fn}: expected a whole number of working days (0 or more), got ${show(n)}`);
+    throw new CalendarError(`${fn}: expected a whole number of working days (0 or more), got ${show(n)}`);
   }
   const closures = parseClosures(fn, opts);
   let left = n;
   while (left > 0) {
     days += 1;
     if (days > LAST_DAY) {
-      throw new Error(
+      throw new CalendarError(
         `${fn}: ${n} working days after ${date} runs past the end of the England and Wales holiday table (${CALENDAR_YEARS.last}-12-31)`,
       );
     }
@@ -184,7 +229,7 @@ export function nextWorkingDay(date: IsoDate, opts?: CalendarOptions): IsoDate {
   while (!isWorking(days, closures)) {
     days += 1;
     if (days > LAST_DAY) {
-      throw new Error(
+      throw new CalendarError(
         `${fn}: no working day after ${date} within the England and Wales holiday table (to ${CALENDAR_YEARS.last}-12-31)`,
       );
     }
@@ -201,7 +246,7 @@ export function bankHoliday(date: IsoDate): string | undefined {
 export function bankHolidaysIn(year: number): { date: IsoDate; name: string }[] {
   const fn = 'bankHolidaysIn';
   if (typeof year !== 'number' || !Number.isInteger(year)) {
-    throw new Error(`${fn}: expected a year like 2020, got ${show(year)}`);
+    throw new CalendarError(`${fn}: expected a year like 2020, got ${show(year)}`);
   }
   if (year < CALENDAR_YEARS.first || year > CALENDAR_YEARS.last) throw tableRangeError(fn, String(year));
   return (HOLIDAYS_BY_YEAR.get(year) ?? []).map((h) => ({ date: h.date, name: h.name }));
@@ -213,7 +258,7 @@ const TIME_RE = /^(\d{2}):(\d{2})$/;
 
 function zoneOf(fn: string, timezone: unknown): IANAZone {
   if (typeof timezone !== 'string' || !IANAZone.isValidZone(timezone)) {
-    throw new Error(`${fn}: unknown time zone ${show(timezone)} (expected an IANA name such as Europe/London)`);
+    throw new CalendarError(`${fn}: unknown time zone ${show(timezone)} (expected an IANA name such as Europe/London)`);
   }
   return IANAZone.create(timezone);
 }
@@ -238,7 +283,7 @@ export function localTimeOn(date: IsoDate, time: string, timezone: string): stri
   const t = typeof time === 'string' ? TIME_RE.exec(time) : null;
   const hour = t ? Number(t[1]) : NaN;
   const minute = t ? Number(t[2]) : NaN;
-  if (!(hour <= 23 && minute <= 59)) throw new Error(`${fn}: expected a time like 09:30, got ${show(time)}`);
+  if (!(hour <= 23 && minute <= 59)) throw new CalendarError(`${fn}: expected a time like 09:30, got ${show(time)}`);
   const zone = zoneOf(fn, timezone);
 
   const wall = days * MS_PER_DAY + hour * 3_600_000 + minute * 60_000; // the wall time read as if UTC
@@ -282,7 +327,7 @@ function parseInstant(fn: string, instant: unknown): number {
       }
     }
   }
-  throw new Error(
+  throw new CalendarError(
     `${fn}: expected an ISO 8601 instant with an offset, like 2020-11-10T09:30:00.000Z, or epoch milliseconds, got ${show(instant)}`,
   );
 }

@@ -3,13 +3,17 @@
 // scripts/generate-bank-holidays.ts.
 export {
   CALENDAR_YEARS,
+  CalendarError,
   addWorkingDays,
   bankHoliday,
   bankHolidaysIn,
+  isInCalendar,
+  isIsoDate,
   isWorkingDay,
   localDateOf,
   localTimeOn,
   nextWorkingDay,
+  parseIsoDate,
   workingDaysBetween,
 } from './calendar';
 export type { CalendarOptions, IsoDate } from './calendar';
