@@ -7,6 +7,8 @@
 //   npm run bench -- --sqlite default      # dev server with SQLite's default pragmas (default: npm start's, WAL)
 //   npm run bench -- --worker-variant '{"sdkDefaults":true}'   # compare worker settings
 //   npm run bench -- --server-config system.enableActivityEagerExecution=true
+//   npm run bench -- --cluster             # the real Temporal server on PostgreSQL (npm run test:cluster's
+//                                          # deployment: deploy/ files, SQL visibility); writes bench/results/cluster.json
 //
 // Every loop is bounded in count and time; everything listens on 127.0.0.1 only.
 import fs from 'node:fs';
@@ -54,6 +56,8 @@ interface Options {
   /** JSON tuning for bench/worker-variant.ts instead of the real `rounds worker`. */
   workerVariant?: string;
   dashboard: boolean;
+  /** The real Temporal server on PostgreSQL instead of the dev server. */
+  cluster: boolean;
   out: string;
 }
 
@@ -66,7 +70,8 @@ function parseArgs(argv: string[]): Options {
     chaseGap: 30,
     sqlite: 'wal',
     dashboard: true,
-    out: path.join(ROOT, 'bench', 'results', 'latest.json'),
+    cluster: false,
+    out: '',
   };
   const int = (v: string | undefined, flag: string, min: number, max: number) => {
     const n = Number(v);
@@ -92,6 +97,7 @@ function parseArgs(argv: string[]): Options {
       o.serverConfig = { ...o.serverConfig, [k]: JSON.parse(v.join('=')) };
     }
     else if (a === '--no-dashboard') o.dashboard = false;
+    else if (a === '--cluster') o.cluster = true;
     else if (a === '--out') o.out = path.resolve(next());
     else if (a === '--help' || a === '-h') {
       console.log(fs.readFileSync(__filename, 'utf8').split('\n').filter((l) => l.startsWith('//')).join('\n'));
@@ -99,7 +105,53 @@ function parseArgs(argv: string[]): Options {
     } else throw new Error(`unknown option '${a}' (see --help)`);
   }
   if (o.workerVariant) JSON.parse(o.workerVariant);
+  if (o.cluster && (o.serverConfig || o.sqlite !== 'wal')) throw new Error('--server-config and --sqlite are for the dev server, not --cluster');
+  // The cluster's figures sit beside the dev server's, not over them.
+  o.out ||= path.join(ROOT, 'bench', 'results', o.cluster ? 'cluster.json' : 'latest.json');
   return o;
+}
+
+// ---------------------------------------------------------------------------------------
+// the Temporal server under test
+
+interface ServerUnderTest {
+  address: string;
+  pid: number;
+  description: string;
+}
+
+async function startDevServer(opts: Options, work: string, cleanup: (() => Promise<void> | void)[]): Promise<ServerUnderTest> {
+  const server = await DevServer.start({
+    dbFile: path.join(work, 'temporal.db'),
+    sqlitePragmas: opts.sqlite === 'wal' ? DEV_SERVER_SQLITE_PRAGMAS : {},
+    dynamicConfig: opts.serverConfig,
+  });
+  cleanup.push(() => server.stop());
+  log(`dev server at ${server.address} (sqlite ${opts.sqlite})`);
+  return {
+    address: server.address,
+    pid: server.pid,
+    description: `temporal server start-dev, sqlite ${opts.sqlite === 'wal' ? "npm start's pragmas (journal_mode=wal synchronous=normal)" : 'default pragmas'}${opts.serverConfig ? `, dynamic config ${JSON.stringify(opts.serverConfig)}` : ''}`,
+  };
+}
+
+/** PostgreSQL and the real Temporal server as `npm run test:cluster` runs them; `rounds setup` makes the namespace. */
+async function startCluster(cleanup: (() => Promise<void> | void)[]): Promise<ServerUnderTest> {
+  // Loaded only here: it builds or finds the server binaries and PostgreSQL.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Postgres, TemporalServer } = require('../test/cluster/support/cluster') as typeof import('../test/cluster/support/cluster');
+  const pg = await Postgres.start();
+  cleanup.push(() => pg.stop());
+  const server = await TemporalServer.start(pg);
+  cleanup.push(() => server.stop());
+  const setup = await runRounds(['--address', server.address, 'setup'], {}, 120_000);
+  if (setup.code !== 0) throw new Error(`rounds setup failed (${setup.code}): ${setup.stderr}`);
+  log(`Temporal server ${server.address} on PostgreSQL ${pg.port}; ${setup.stdout.trim().split('\n')[0]}`);
+  return {
+    address: server.address,
+    pid: server.child.pid!,
+    description: 'temporal server v1.32.2 (deploy/temporal-server.yaml), PostgreSQL 15 persistence and SQL visibility, namespace default made by rounds setup',
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -127,13 +179,7 @@ async function main(): Promise<void> {
   try {
     // ---------------- setup
     log(`temp folder ${work}`);
-    const server = await DevServer.start({
-      dbFile: path.join(work, 'temporal.db'),
-      sqlitePragmas: opts.sqlite === 'wal' ? DEV_SERVER_SQLITE_PRAGMAS : {},
-      dynamicConfig: opts.serverConfig,
-    });
-    cleanup.push(() => server.stop());
-    log(`dev server at ${server.address} (sqlite ${opts.sqlite})`);
+    const server = opts.cluster ? await startCluster(cleanup) : await startDevServer(opts, work, cleanup);
     const connection = await Connection.connect({ address: server.address });
     cleanup.push(() => connection.close());
     await ensureSearchAttributes(connection, 'default');
@@ -152,7 +198,7 @@ async function main(): Promise<void> {
       memoryGb: round1(os.totalmem() / 2 ** 30),
       options: { ...opts, out: path.relative(ROOT, opts.out) },
       worker: opts.workerVariant ? `bench/worker-variant.ts ${opts.workerVariant}` : 'node bin/rounds.js worker (worker/worker.ts defaults)',
-      devServer: `temporal server start-dev, sqlite ${opts.sqlite === 'wal' ? "npm start's pragmas (journal_mode=wal synchronous=normal)" : 'default pragmas'}${opts.serverConfig ? `, dynamic config ${JSON.stringify(opts.serverConfig)}` : ''}`,
+      devServer: server.description,
     };
 
     const mainRound = generateRound(work, 'bench-main', opts.letters, [
