@@ -258,7 +258,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--as-of <date>', 'count overdue documents to this day (YYYY-MM-DD; default today)')
     .option('--stamp', 'show and record when the site was generated (off by default, so the same state gives the same files)')
     .action(async (roundIds: string[], o: { out: string; baseUrl?: string; roundDir?: string[]; asOf?: string; stamp?: boolean }) => {
-      const { publishSite, readRounds } = publisher();
+      const { publishSite, readRounds, withRoundFolders } = publisher();
       const { DocumentStore, documentsDir } = await import('../activities/document-store');
       const { varDir } = await import('./users');
       const { parseIsoDate } = await import('../domain/calendar');
@@ -269,11 +269,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       } catch (e) {
         throw new UserError(`--as-of: ${(e as Error).message}`);
       }
-      const rounds = await readRounds(await getClient(), [...new Set(roundIds)]);
+      const rounds = await withRoundFolders(await readRounds(await getClient(), [...new Set(roundIds)]), o.roundDir ?? []);
       const written = await publishSite(rounds, {
         out: o.out,
         baseUrl: o.baseUrl,
-        roundDirs: o.roundDir,
         asOf,
         stamp: o.stamp ? new Date().toISOString() : undefined,
         store: new DocumentStore(documentsDir(varDir())),

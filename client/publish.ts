@@ -20,16 +20,11 @@ import { formatIssue } from '../domain/round';
 export interface PublishOptions extends SiteOptions {
   out: string;
   store: DocumentStore;
-  /** Round folders (as given to `rounds start`): letter texts, title and staff names to replace. */
-  roundDirs?: string[];
   /** The day overdue is counted to; today (Europe/London) by default. */
   asOf?: string;
 }
 
-export interface RoundData {
-  roundId: string;
-  letters: LetterStatus[];
-}
+export type RoundData = PublicationInput['rounds'][number];
 
 /** Reads each round's letters from Temporal; UserError for a round with none. */
 export async function readRounds(client: Client, roundIds: string[]): Promise<RoundData[]> {
@@ -53,12 +48,7 @@ export async function readRounds(client: Client, roundIds: string[]): Promise<Ro
 export async function publishSite(rounds: RoundData[], options: PublishOptions): Promise<string[]> {
   const out = path.resolve(options.out);
   checkOut(out);
-  const input: PublicationInput = { rounds: [], asOf: options.asOf ?? localDateOf(Date.now(), 'Europe/London') };
-  const folders = await loadFolders(options.roundDirs ?? []);
-  for (const r of rounds) {
-    const f = folders.get(r.roundId);
-    input.rounds.push({ roundId: r.roundId, letters: r.letters, ...(f ?? {}) });
-  }
+  const input: PublicationInput = { rounds, asOf: options.asOf ?? localDateOf(Date.now(), 'Europe/London') };
   const files = planSite(input, { baseUrl: options.baseUrl, stamp: options.stamp });
   // Every document is checked before anything is written.
   const missing: string[] = [];
@@ -87,8 +77,17 @@ function checkOut(out: string): void {
   }
 }
 
-async function loadFolders(dirs: string[]): Promise<Map<string, Omit<PublicationInput['rounds'][number], 'roundId' | 'letters'>>> {
-  const out = new Map<string, Omit<PublicationInput['rounds'][number], 'roundId' | 'letters'>>();
+/** Adds what the round folders (as given to `rounds start`) say: title, letter texts, staff names to replace. */
+export async function withRoundFolders(rounds: RoundData[], dirs: string[]): Promise<RoundData[]> {
+  const folders = await loadFolders(dirs);
+  for (const id of folders.keys()) {
+    if (!rounds.some((r) => r.roundId === id)) throw new UserError(`--round-dir: the folder for round '${id}' was given, but that round is not being published`);
+  }
+  return rounds.map((r) => ({ ...r, ...(folders.get(r.roundId) ?? {}) }));
+}
+
+async function loadFolders(dirs: string[]): Promise<Map<string, Omit<RoundData, 'roundId' | 'letters'>>> {
+  const out = new Map<string, Omit<RoundData, 'roundId' | 'letters'>>();
   if (dirs.length === 0) return out;
   const { loadRoundFolder, hasErrors } = await import('./round-folder');
   for (const dir of dirs) {
