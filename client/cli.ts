@@ -21,6 +21,7 @@ const service = (): typeof import('./serve') => require('./serve');
 const demoRunner = (): typeof import('./demo') => require('./demo');
 const searchAttributes = (): typeof import('../worker/search-attributes') => require('../worker/search-attributes');
 const setup = (): typeof import('./setup') => require('./setup');
+const publisher = (): typeof import('./publish') => require('./publish');
 /* eslint-enable @typescript-eslint/no-require-imports */
 import { listLetters, queries, registerOrder, summarise } from './queries';
 import { registerWebCommands } from './web-commands';
@@ -246,6 +247,37 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       if (rows.length > 0) await needWorker(c); // every letter's status is a query
       const statuses = await Promise.all(rows.map((r) => letterStatus(c, r.workflowId)));
       print(JSON.stringify(statuses, null, 2));
+    });
+
+  program
+    .command('publish <roundIds...>')
+    .description('write the public site of one or more rounds (plain HTML, round.json, register.csv, feed.xml) to a folder, replacing it whole')
+    .requiredOption('--out <dir>', 'the folder to write (created, or replaced only once the new site is complete)')
+    .option('--base-url <url>', 'absolute links in the feed and round.json start with this URL')
+    .option('--round-dir <dirs...>', "round folders the rounds were started from: the letters' texts, with staff names replaced by roles")
+    .option('--as-of <date>', 'count overdue documents to this day (YYYY-MM-DD; default today)')
+    .option('--stamp', 'show and record when the site was generated (off by default, so the same state gives the same files)')
+    .action(async (roundIds: string[], o: { out: string; baseUrl?: string; roundDir?: string[]; asOf?: string; stamp?: boolean }) => {
+      const { publishSite, readRounds, withRoundFolders } = publisher();
+      const { DocumentStore, documentsDir } = await import('../activities/document-store');
+      const { varDir } = await import('./users');
+      const { parseIsoDate } = await import('../domain/calendar');
+      if (o.baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(o.baseUrl)) throw new UserError(`--base-url: expected an http(s) URL like https://office.example.org/requests/, got '${o.baseUrl}'`);
+      let asOf: string | undefined;
+      try {
+        asOf = o.asOf === undefined ? undefined : parseIsoDate(o.asOf);
+      } catch (e) {
+        throw new UserError(`--as-of: ${(e as Error).message}`);
+      }
+      const rounds = await withRoundFolders(await readRounds(await getClient(), [...new Set(roundIds)]), o.roundDir ?? []);
+      const written = await publishSite(rounds, {
+        out: o.out,
+        baseUrl: o.baseUrl,
+        asOf,
+        stamp: o.stamp ? new Date().toISOString() : undefined,
+        store: new DocumentStore(documentsDir(varDir())),
+      });
+      say(`${o.out}: ${written.length} files for ${rounds.map((r) => `${r.roundId} (${r.letters.length} letters)`).join(', ')}`);
     });
 
   program

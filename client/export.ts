@@ -11,7 +11,10 @@ import type { Client } from '@temporalio/client';
 import { DOCUMENT_KEYS } from '../domain/documents';
 import { LETTER_STATES } from '../domain/states';
 import type { LetterStatus } from '../domain/types';
+import { csvField, toCsv } from '../domain/csv';
 import { UserError } from './errors';
+
+export { csvField, toCsv };
 import { letterStatus } from './letters';
 import { listLetters, queries, registerOrder, type LetterRow } from './queries';
 
@@ -32,18 +35,6 @@ export const CSV_HEADER: string[] = [
   'Outstanding',
   ...DOCUMENT_KEYS.flatMap((k) => [`${k} requested`, `${k} received on`, `${k} declined on`]),
 ];
-
-/** One field, quoted when it has a comma, a quote or a line break (RFC 4180), defused if it looks like a formula. */
-export function csvField(value: string | number | boolean | null | undefined): string {
-  let s = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** Rows to a CSV document: BOM, CRLF after every record (the last included). */
-export function toCsv(records: (string | number | boolean | null | undefined)[][]): string {
-  return '\uFEFF' + records.map((r) => r.map(csvField).join(',') + '\r\n').join('');
-}
 
 /** One letter's record: the visibility row, completed by its status when there is one. */
 export function registerRecord(row: LetterRow, status: LetterStatus | undefined): string[] {

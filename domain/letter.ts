@@ -32,6 +32,10 @@ import type {
   ReceiptPayload,
   ResumePayload,
   TimelineEntry,
+  Attachment,
+  AttachDocumentPayload,
+  SetPublicationPayload,
+  StoredFile,
   WithdrawPayload,
 } from './types';
 
@@ -74,6 +78,10 @@ export class Letter {
   omitted = 0;
   /** Bumped on every change, so the workflow can wake up and re-plan. */
   version = 0;
+  /** Documents received by post or by hand (publication, issue 14). */
+  attachments: Attachment[] = [];
+  /** Declined documents whose reason may be published. */
+  publishedDeclineReasons: DocumentKey[] = [];
 
   /** Never throws: an input that cannot be used, or a schedule that cannot be planned, puts the letter in needs-attention. */
   constructor(raw: LetterInput, startedAt: string) {
@@ -153,6 +161,8 @@ export class Letter {
       steps: this.steps,
       timeline: this.shownTimeline(),
       emails: this.emails,
+      ...(this.attachments.length > 0 ? { attachments: this.attachments } : {}),
+      ...(this.publishedDeclineReasons.length > 0 ? { publishedDeclineReasons: this.publishedDeclineReasons } : {}),
     };
   }
 
@@ -431,6 +441,78 @@ export class Letter {
     this.log(now, { kind: 'rejected', message: cap(cleanText(`${what} rejected: ${message}`, MAX_MESSAGE * 2), MAX_MESSAGE) });
   }
 
+  // ---- publication (issue 14): documents received, and what may be published ----
+  // Allowed on a finished letter too: publishing is decided after the answer is in.
+
+  validateAttachDocument(p: AttachDocumentPayload, now: string): void {
+    checkObject(p, ['document', 'title', 'file', 'receivedOn', 'by']);
+    if (this.attachments.length >= MAX_ATTACHMENTS) throw new LetterRuleError(`a letter keeps at most ${MAX_ATTACHMENTS} documents`);
+    if (p.document !== undefined) this.checkDocuments([p.document], 'document', true);
+    if (p.document === undefined && (typeof p.title !== 'string' || p.title.trim() === '')) {
+      throw new LetterRuleError('title: say what the document is (or give document, the requested document it is)');
+    }
+    checkText(p.title, 'title', MAX_NAME);
+    checkStoredFile(p.file, 'file');
+    this.checkDate(p.receivedOn, 'receivedOn', now);
+    checkText(p.by, 'by', MAX_NAME);
+  }
+
+  attachDocument(p: AttachDocumentPayload, now: string): LetterStatus {
+    this.validateAttachDocument(p, now);
+    const a: Attachment = {
+      id: `d${this.attachments.length + 1}`,
+      ...(p.document ? { document: p.document } : {}),
+      title: name(p.title?.trim() || undefined) ?? DOCUMENT_LABELS[p.document!],
+      file: storedFile(p.file),
+      receivedOn: p.receivedOn ?? this.today(now),
+      ...(p.by !== undefined ? { by: name(p.by) } : {}),
+      publish: false,
+    };
+    this.attachments.push(a);
+    this.log(now, { kind: 'document', by: a.by, on: a.receivedOn, ...(a.document ? { documents: [a.document] } : {}), message: `${a.id}: ${a.title} (${a.file.name}) added` });
+    return this.status();
+  }
+
+  validateSetPublication(p: SetPublicationPayload): void {
+    checkObject(p, ['attachment', 'declineReasonOf', 'publish', 'redacted', 'by']);
+    if ((p.attachment === undefined) === (p.declineReasonOf === undefined)) {
+      throw new LetterRuleError('give either attachment (a document id like d1) or declineReasonOf (a declined document key), not both or neither');
+    }
+    if (typeof p.publish !== 'boolean') throw new LetterRuleError(`publish: expected true or false, got ${echo(p.publish)}`);
+    if (p.attachment !== undefined && !this.attachments.some((a) => a.id === p.attachment)) {
+      const ids = this.attachments.map((a) => a.id).join(', ') || 'none yet';
+      throw new LetterRuleError(`attachment: no document '${echoText(p.attachment)}' on this letter (it has: ${ids})`);
+    }
+    if (p.declineReasonOf !== undefined) {
+      const [key] = this.checkDocuments([p.declineReasonOf], 'declineReasonOf', true);
+      if (!this.documents[key]?.declinedOn) throw new LetterRuleError(`declineReasonOf: ${key} was not declined`);
+      if (p.redacted !== undefined) throw new LetterRuleError('redacted: only a document has a redacted copy, not a decline reason');
+    }
+    if (p.redacted !== undefined) {
+      if (!p.publish) throw new LetterRuleError('redacted: a redacted copy is only given when the document is published (publish: true)');
+      checkStoredFile(p.redacted, 'redacted');
+    }
+    checkText(p.by, 'by', MAX_NAME);
+  }
+
+  setPublication(p: SetPublicationPayload, now: string): LetterStatus {
+    this.validateSetPublication(p);
+    let what: string;
+    if (p.attachment !== undefined) {
+      const i = this.attachments.findIndex((a) => a.id === p.attachment);
+      const { redacted: _old, ...a } = this.attachments[i];
+      this.attachments[i] = { ...a, publish: p.publish, ...(p.publish && p.redacted ? { redacted: storedFile(p.redacted) } : {}) };
+      what = `${a.id} (${a.title}) ${p.publish ? (p.redacted ? 'published as a redacted copy' : 'published') : 'not published'}`;
+    } else {
+      const key = p.declineReasonOf!;
+      this.publishedDeclineReasons = this.publishedDeclineReasons.filter((k) => k !== key);
+      if (p.publish) this.publishedDeclineReasons.push(key);
+      what = `the reason ${key} was declined ${p.publish ? 'published' : 'not published'}`;
+    }
+    this.log(now, { kind: 'publication', by: name(p.by), message: what });
+    return this.status();
+  }
+
   // ---- helpers ----
 
   private fired(action: StepAction): boolean {
@@ -514,6 +596,24 @@ function checkText(value: unknown, field: string, max: number): void {
   if (value === undefined) return;
   if (typeof value !== 'string') throw new LetterRuleError(`${field}: expected text, got ${echo(value)}`);
   if (value.length > max) throw new LetterRuleError(`${field}: at most ${max} characters, got ${value.length}`);
+}
+
+const MAX_ATTACHMENTS = 50;
+/** The largest document a letter refers to (the store holds it; the letter only its reference). */
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
+
+function checkStoredFile(f: unknown, field: string): void {
+  checkObject(f, ['sha256', 'size', 'name', 'mediaType']);
+  const file = f as StoredFile;
+  if (typeof file.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(file.sha256)) throw new LetterRuleError(`${field}.sha256: expected 64 lowercase hex digits (a document store reference), got ${echo(file.sha256)}`);
+  if (!Number.isInteger(file.size) || file.size < 1 || file.size > MAX_FILE_BYTES) throw new LetterRuleError(`${field}.size: expected a whole number of bytes from 1 to ${MAX_FILE_BYTES}, got ${echo(file.size)}`);
+  if (typeof file.name !== 'string' || file.name.trim() === '') throw new LetterRuleError(`${field}.name: expected the file's name, got ${echo(file.name)}`);
+  checkText(file.name, `${field}.name`, MAX_NAME);
+  if (typeof file.mediaType !== 'string' || !/^[a-z]+\/[a-z0-9.+-]+$/i.test(file.mediaType)) throw new LetterRuleError(`${field}.mediaType: expected a media type like application/pdf, got ${echo(file.mediaType)}`);
+}
+
+function storedFile(f: StoredFile): StoredFile {
+  return { sha256: f.sha256, size: f.size, name: name(f.name)!, mediaType: f.mediaType.toLowerCase() };
 }
 
 function unique<T>(xs: T[]): T[] {

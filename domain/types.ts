@@ -102,7 +102,12 @@ export type TimelineKind =
   /** The letter cannot go on by itself (state needs-attention); message says why. */
   | 'needs-attention'
   /** Stands for entries left out of a long timeline; message says how many. */
-  | 'omitted';
+  | 'omitted'
+  // ---- publication (issue 14) ----
+  /** A document received by post or by hand was added (attachDocument); message names it. */
+  | 'document'
+  /** What may be published was changed (setPublication); message says what. */
+  | 'publication';
 
 export interface TimelineEntry {
   /** Workflow time, ISO 8601. */
@@ -166,4 +171,53 @@ export interface LetterStatus {
   steps: ScheduledStep[];
   timeline: TimelineEntry[];
   emails: EmailRecord[];
+  /** Documents received and stored (attachDocument), with what may be published of each; absent when none. */
+  attachments?: Attachment[];
+  /** Requested documents whose decline reason may be published (setPublication); absent when none. */
+  publishedDeclineReasons?: DocumentKey[];
+}
+
+// ---- publication (issue 14): documents received, and what may be published ----
+
+/** A file in the document store (activities/document-store.ts), as a letter keeps it: a reference, never the bytes. */
+export interface StoredFile {
+  sha256: string;
+  size: number;
+  /** The file's name as uploaded (cleaned), used for the published copy's name. */
+  name: string;
+  mediaType: string;
+}
+
+/** attachDocument: a document received by post or by hand, already put in the document store. */
+export interface AttachDocumentPayload {
+  /** Which requested document it is, if it is one. */
+  document?: DocumentKey;
+  /** What it is, in the office's words (defaults to the requested document's label). */
+  title?: string;
+  file: StoredFile;
+  receivedOn?: string;
+  by?: string;
+}
+
+/** setPublication: exactly one of attachment / declineReasonOf. */
+export interface SetPublicationPayload {
+  /** An attachment's id ('d1', 'd2', ...). */
+  attachment?: string;
+  /** A declined document whose reason is meant. */
+  declineReasonOf?: DocumentKey;
+  publish: boolean;
+  /** For an attachment: a redacted copy (in the store) published instead of the original. */
+  redacted?: StoredFile;
+  by?: string;
+}
+
+export interface Attachment {
+  id: string;
+  document?: DocumentKey;
+  title: string;
+  file: StoredFile;
+  receivedOn: string;
+  by?: string;
+  publish: boolean;
+  redacted?: StoredFile;
 }

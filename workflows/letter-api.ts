@@ -3,6 +3,8 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  AttachDocumentPayload,
+  SetPublicationPayload,
   DeclinePayload,
   ExtendPayload,
   LetterStatus,
@@ -26,6 +28,9 @@ export const resume = defineUpdate<LetterStatus, [ResumePayload]>('resume');
 export const withdraw = defineUpdate<LetterStatus, [WithdrawPayload]>('withdraw');
 export const addNote = defineUpdate<LetterStatus, [NotePayload]>('addNote');
 export const status = defineQuery<LetterStatus>('status');
+// Publication (issue 14): a document received by post or by hand (its bytes in the document store), and what may be published.
+export const attachDocument = defineUpdate<LetterStatus, [AttachDocumentPayload]>('attachDocument');
+export const setPublication = defineUpdate<LetterStatus, [SetPublicationPayload]>('setPublication');
 
 export const RoundId = defineSearchAttributeKey('RoundId', SearchAttributeType.KEYWORD);
 export const LetterState = defineSearchAttributeKey('LetterState', SearchAttributeType.KEYWORD);

@@ -111,6 +111,9 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
   onUpdate(api.resume, (p, at) => l.resume(p, at), (p) => l.validateResume(p));
   onUpdate(api.withdraw, (p, at) => l.withdraw(p, at), (p) => l.validateWithdraw(p));
   onUpdate(api.addNote, (p, at) => l.addNote(p, at), (p) => l.validateNote(p));
+  // Publication (issue 14): no commands of their own, so no patch; accepted while the workflow runs.
+  onUpdate(api.attachDocument, (p, at) => l.attachDocument(p, at), (p) => l.validateAttachDocument(p, now()));
+  onUpdate(api.setPublication, (p, at) => l.setPublication(p, at), (p) => l.validateSetPublication(p));
 
   // Nothing is sent or recorded for a letter whose fields are unusable: it waits in needs-attention.
   if (!l.unusableInput) await sendOrRecord(l);
