@@ -3,6 +3,9 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  CorrectAddressPayload,
+  FileMailPayload,
+  TriagePayload,
   DeclinePayload,
   ExtendPayload,
   LetterStatus,
@@ -26,6 +29,12 @@ export const resume = defineUpdate<LetterStatus, [ResumePayload]>('resume');
 export const withdraw = defineUpdate<LetterStatus, [WithdrawPayload]>('withdraw');
 export const addNote = defineUpdate<LetterStatus, [NotePayload]>('addNote');
 export const status = defineQuery<LetterStatus>('status');
+
+// Replies in (issue 13): the mailbox workflow files mail with fileMail (idempotent by
+// Message-ID); staff triage a reply and correct a bounced address.
+export const fileMail = defineSignal<[FileMailPayload]>('fileMail');
+export const triageReply = defineUpdate<LetterStatus, [TriagePayload]>('triageReply');
+export const correctAddress = defineUpdate<LetterStatus, [CorrectAddressPayload]>('correctAddress');
 
 export const RoundId = defineSearchAttributeKey('RoundId', SearchAttributeType.KEYWORD);
 export const LetterState = defineSearchAttributeKey('LetterState', SearchAttributeType.KEYWORD);
