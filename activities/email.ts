@@ -105,6 +105,10 @@ export function createEmailActivities(config: EmailConfig) {
         inReplyTo: message.inReplyTo,
         references: message.references,
         headers: workflowId ? { 'X-Request-Rounds-Letter': workflowId } : undefined,
+        // A bounce from a server that speaks DSN names our Message-ID (Original-Envelope-Id), so
+        // the inbox can match it to its letter even when the original headers are not returned.
+        // (an SMTP-only option, missing from nodemailer's general Mail.Options type)
+        ...({ dsn: { id: message.messageId, return: 'headers', notify: ['failure', 'delay'], recipient: message.from.email } } as object),
         // nodemailer's own guard as well: it refuses to fold newlines into headers.
         disableFileAccess: true,
         disableUrlAccess: true,

@@ -1,13 +1,17 @@
-// All side effects of the letter workflow. Build them with their configuration and give
-// them to the worker; the workflow sees only their types.
+// All side effects of the workflows. Build them with their configuration and give them to
+// the worker; the workflows see only their types.
 import { createEmailActivities, type EmailConfig } from './email';
+import { createInboxActivities, type InboxConfig } from './inbox';
 
 export type { EmailConfig, SentEmail } from './email';
+export type { InboxConfig } from './inbox';
 
-export function createActivities(config: EmailConfig) {
+export function createActivities(config: EmailConfig, inbox?: InboxConfig) {
   const email = createEmailActivities(config);
+  // Without an inbox configuration the mailbox activities still exist and say so when called.
+  const mail = createInboxActivities(inbox ?? { documentsDir: '' });
   return {
-    activities: { sendEmail: email.sendEmail },
+    activities: { sendEmail: email.sendEmail, pollMailbox: mail.pollMailbox, readStoredMail: mail.readStoredMail },
     close: email.close,
   };
 }

@@ -22,6 +22,7 @@ const demoRunner = (): typeof import('./demo') => require('./demo');
 const searchAttributes = (): typeof import('../worker/search-attributes') => require('../worker/search-attributes');
 const setup = (): typeof import('./setup') => require('./setup');
 const publisher = (): typeof import('./publish') => require('./publish');
+const inboxCommands = (): typeof import('./inbox') => require('./inbox');
 /* eslint-enable @typescript-eslint/no-require-imports */
 import { listLetters, queries, registerOrder, summarise } from './queries';
 import { registerWebCommands } from './web-commands';
@@ -247,6 +248,66 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       if (rows.length > 0) await needWorker(c); // every letter's status is a query
       const statuses = await Promise.all(rows.map((r) => letterStatus(c, r.workflowId)));
       print(JSON.stringify(statuses, null, 2));
+    });
+
+  // Replies in (issue 13): the coordinator's mailbox, triage of a reply, a bounced address corrected.
+  const inbox = program
+    .command('inbox')
+    .description("the coordinator's mailbox: the holding pen, the latest filed messages, and whether the mailbox can be read")
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const s = await inboxCommands().inboxState(await workerClient());
+      if (o.json) print(JSON.stringify(s, null, 2));
+      else say(inboxCommands().formatInbox(s));
+    });
+  inbox
+    .command('import <file.eml>')
+    .description("file an email saved as .eml (e.g. a reply that went to someone else's mailbox) like one from the mailbox")
+    .option('--by <name>', 'who')
+    .action(async (file: string, o: { by?: string }) => {
+      const i = inboxCommands();
+      say(i.formatOutcome(await i.importEml(await workerClient(), file, by(o))));
+    });
+  inbox
+    .command('file <messageId> <letter>')
+    .description("file a message from the holding pen on a letter ('<roundId>/<letterId>')")
+    .option('--by <name>', 'who')
+    .action(async (messageId: string, target: string, o: { by?: string }) => {
+      const i = inboxCommands();
+      say(i.formatOutcome(await i.fileFromPen(await workerClient(), messageId, target, by(o))));
+    });
+  inbox
+    .command('dismiss <messageId>')
+    .description('take a message out of the holding pen without filing it')
+    .requiredOption('--reason <text>', 'why (e.g. spam, not about a round)')
+    .option('--by <name>', 'who')
+    .action(async (messageId: string, o: { reason: string; by?: string }) => {
+      await inboxCommands().dismissFromPen(await workerClient(), messageId, o.reason, by(o));
+      say(`${messageId}: dismissed`);
+    });
+  program
+    .command('triage <workflowId> <messageId>')
+    .description('triage a reply: record the documents it carries (--doc), or --none ("no documents yet"); releases the hold on chases')
+    .addOption(docsOption())
+    .option('--none', 'the reply carries no documents yet')
+    .option('--by <name>', 'who')
+    .option('--note <text>', 'a note')
+    .action(async (id: string, messageId: string, o: { doc?: DocumentKey[]; none?: boolean; by?: string; note?: string }) => {
+      if (!o.doc === !o.none) throw new UserError('triage: give --doc <key...> for the documents the reply carries, or --none');
+      const s = await updateLetter(await workerClient(), id, 'triageReply', { messageId, documents: o.doc ?? [], by: by(o), note: o.note });
+      say(`${id}: ${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`);
+    });
+  program
+    .command('correct-address <workflowId>')
+    .description('after a bounce: new addresses; the letter is sent again to them and chasing resumes')
+    .option('--email <address>', "the recipient's new address")
+    .option('--cc <address...>', 'new copy addresses (replace the old ones)')
+    .option('--escalate-to <address...>', 'new escalation contacts (replace the old ones)')
+    .option('--reason <text>', 'why')
+    .option('--by <name>', 'who')
+    .action(async (id: string, o: { email?: string; cc?: string[]; escalateTo?: string[]; reason?: string; by?: string }) => {
+      const s = await updateLetter(await workerClient(), id, 'correctAddress', { email: o.email, cc: o.cc, escalateTo: o.escalateTo, reason: o.reason, by: by(o) });
+      say(`${id}: ${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`);
     });
 
   program

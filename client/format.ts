@@ -92,6 +92,18 @@ export function formatLetter(s: LetterStatus): string {
     `  letter   ${formatLongDate(s.letterDate)}: ${s.subject}`,
     `  next     ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`,
     ...(s.attention ? [`  needs attention: ${s.attention}`] : []),
+    ...(s.undeliverable ? [`  undeliverable: ${s.undeliverable} (fix with \`rounds correct-address\`)`] : []),
+    ...(s.heldBy ? [`  chases held until the reply ${s.heldBy} is triaged (\`rounds triage\`)`] : []),
+    ...(s.replies?.length
+      ? [
+          '  replies',
+          ...s.replies.flatMap((r) => [
+            `    ${when(r.filedAt).padEnd(25)}  ${r.messageId}  from ${r.from ?? '(unknown)'}: "${r.subject}"${r.confidence === 'low' ? ' (matched by sender: check it)' : ''}`,
+            ...r.attachments.slice(0, 10).map((a) => `      ${a.name} (${a.contentType}, ${a.size} bytes, sha256 ${a.sha256.slice(0, 12)}…)`),
+            `      ${r.triaged ? `triaged ${when(r.triaged.at)}: ${r.triaged.documents.join(', ') || 'no documents yet'}` : `not triaged${r.suggested.length ? `; seems to carry ${r.suggested.join(', ')}` : ''}`}`,
+          ]),
+        ]
+      : []),
     '  documents',
     ...Object.entries(s.documents).map(([key, d]) => {
       const state = d.receivedOn ? `received ${d.receivedOn}` : d.declinedOn ? `declined ${d.declinedOn}` : 'outstanding';

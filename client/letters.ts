@@ -157,6 +157,8 @@ type Updates = {
   resume: typeof api.resume;
   withdraw: typeof api.withdraw;
   addNote: typeof api.addNote;
+  triageReply: typeof api.triageReply;
+  correctAddress: typeof api.correctAddress;
 };
 
 type PayloadOf<D> = D extends UpdateDefinition<LetterStatus, [infer P]> ? P : never;

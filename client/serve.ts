@@ -9,6 +9,9 @@ import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectClient, temporalSettings, TemporalUnreachableError } from '../worker/connection';
 import { MailSink } from '../worker/mail-sink';
+import { FolderSource } from '../activities/inbox';
+import { documentsDir } from '../activities/document-store';
+import { InboxWatcher, mailSourceFromEnv, pollSecondsFromEnv } from '../worker/inbox-watcher';
 import { PROJECT_ROOT as ROOT } from '../worker/paths';
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { requireBinary, sqlitePragmaArgs } from '../worker/temporal-binaries';
@@ -48,10 +51,17 @@ export async function runWorker(globals: Globals, print: Print): Promise<void> {
   const client = await connectClient(settings);
   await ensureSearchAttributes(client.connection, settings.namespace);
   const connection = await connectWorker(settings);
-  const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal() } });
+  // Replies in: only with IMAP_URL (a worker on its own has no local mail sink to read).
+  const mailSource = process.env.IMAP_URL ? mailSourceFromEnv('', process.env) : undefined;
+  const inbox = mailSource ? { source: mailSource, documentsDir: documentsDir(VAR_DIR) } : undefined;
+  const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal() }, inbox });
   print(`worker: task queue ${TASK_QUEUE} on ${settings.address} (namespace ${settings.namespace}); email via ${redact(smtpUrl)}`);
+  const running = worker.run();
+  const watcher = mailSource ? await new InboxWatcher({ connection: client.connection, namespace: settings.namespace, source: mailSource, pollSeconds: pollSecondsFromEnv(), report: print }).start() : undefined;
+  if (mailSource) print(`inbox:  ${mailSource.description}`);
   stopOnSignal(() => worker.shutdown());
-  await worker.run();
+  await running;
+  await watcher?.stop();
   close();
   await connection.close();
   await client.connection.close();
@@ -88,10 +98,13 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
 
     let smtpUrl = process.env.SMTP_URL;
     const outboxDir = path.join(VAR_DIR, 'outbox');
+    // Replies in: IMAP_URL, else the local folder the mail sink fills with mail for the coordinator.
+    const mailSource = mailSourceFromEnv(path.join(VAR_DIR, 'inbox'));
+    const localInbox = mailSource instanceof FolderSource ? mailSource : undefined;
     if (!smtpUrl) {
       const port = Number(process.env.ROUNDS_SMTP_PORT ?? 2525);
       await mustBeFree(port, 'the mail sink');
-      const sink = await new MailSink({ dir: outboxDir, port }).start();
+      const sink = await new MailSink({ dir: outboxDir, port, incoming: localInbox ? (raw) => localInbox.add(raw) : undefined }).start();
       stack.push(() => sink.stop());
       smtpUrl = sink.url;
       print(`mail:     local sink at ${sink.url}; every message is kept in ${path.relative(process.cwd(), outboxDir)}/`);
@@ -104,9 +117,13 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
     if (process.env.ROUNDS_WORKER !== '0') {
       const connection = await connectWorker(settings);
       stack.push(() => connection.close());
-      const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal() } });
+      const inbox = { source: mailSource, documentsDir: documentsDir(VAR_DIR) };
+      const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal() }, inbox });
       stack.push(close);
       running = worker.run();
+      const watcher = await new InboxWatcher({ connection: client.connection, namespace: settings.namespace, source: mailSource, pollSeconds: pollSecondsFromEnv(), report: print }).start();
+      stack.push(() => watcher.stop());
+      print(`inbox:    ${mailSource.description}${localInbox ? ' (mail sent to the sink that the workers did not send: replies, e.g. to the coordinator)' : ''}`);
       stack.push(async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;

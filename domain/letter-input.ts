@@ -197,5 +197,7 @@ function readPolicy(raw: unknown, problems: string[]): Policy {
     }
     steps.push({ after: wd ? { unit: 'workingDays', days: a!.days as number } : { unit: 'duration', ms: a!.ms as number }, action: action as PolicyStep['action'] });
   }
-  return { steps, sendAt: raw.sendAt, timezone: raw.timezone, closures: raw.closures as string[] };
+  if (raw.afterReply !== undefined && raw.afterReply !== 'hold' && raw.afterReply !== 'continue') return bad(`afterReply: expected hold or continue, got ${echo(raw.afterReply)}`);
+  const afterReply = raw.afterReply === undefined ? {} : { afterReply: raw.afterReply as 'hold' | 'continue' };
+  return { steps, sendAt: raw.sendAt, timezone: raw.timezone, closures: raw.closures as string[], ...afterReply };
 }

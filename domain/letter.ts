@@ -17,9 +17,14 @@ import {
   stepsToSkip,
   type ScheduledStep,
 } from './schedule';
+import { suggestDocuments } from './replies';
 import { LETTER_STATES, type LetterState } from './states';
 import { cap, cleanText, echo, echoText } from './text';
 import type {
+  CorrectAddressPayload,
+  FileMailPayload,
+  ReplyRecord,
+  TriagePayload,
   DeclinePayload,
   DocumentStatus,
   EmailRecord,
@@ -82,6 +87,15 @@ export class Letter {
   attachments: Attachment[] = [];
   /** Declined documents whose reason may be published. */
   publishedDeclineReasons: DocumentKey[] = [];
+  // ---- replies in (issue 13) ----
+  replies: ReplyRecord[] = [];
+  /** Message-IDs of every message filed here (replies, automatic replies, bounces): each is filed once. */
+  filedMail: string[] = [];
+  heldBy: string | null = null;
+  undeliverable: string | null = null;
+  undeliverableSince: string | null = null;
+  /** correctAddress asked for the letter to be sent again (the workflow sends it, then clears this). */
+  resendPending = false;
 
   /** Never throws: an input that cannot be used, or a schedule that cannot be planned, puts the letter in needs-attention. */
   constructor(raw: LetterInput, startedAt: string) {
@@ -108,6 +122,7 @@ export class Letter {
   get state(): LetterState {
     if (this.ended) return this.ended;
     if (this.attention) return 'needs-attention';
+    if (this.undeliverable) return 'undeliverable';
     if (this.pausedAt) return 'paused';
     if (this.fired('escalate')) return 'escalated';
     if (this.received().length > 0) return 'partial';
@@ -124,7 +139,7 @@ export class Letter {
   }
 
   nextStep(): ScheduledStep | undefined {
-    if (this.ended || this.pausedAt || this.attention) return undefined;
+    if (this.ended || this.pausedAt || this.attention || this.undeliverable || this.heldBy) return undefined;
     return nextPending(this.steps);
   }
 
@@ -163,6 +178,9 @@ export class Letter {
       emails: this.emails,
       ...(this.attachments.length > 0 ? { attachments: this.attachments } : {}),
       ...(this.publishedDeclineReasons.length > 0 ? { publishedDeclineReasons: this.publishedDeclineReasons } : {}),
+      ...(this.replies.length > 0 ? { replies: this.replies } : {}),
+      ...(this.heldBy ? { heldBy: this.heldBy } : {}),
+      ...(this.undeliverable ? { undeliverable: this.undeliverable } : {}),
     };
   }
 
@@ -513,6 +531,125 @@ export class Letter {
     return this.status();
   }
 
+  // ---- replies in (issue 13): mail filed by the mailbox workflow, its triage, bounces ----
+
+  /** Files a message (signal fileMail); false when this Message-ID was filed before (a re-delivered or re-scanned message). */
+  fileMail(p: FileMailPayload, now: string): boolean {
+    if (this.filedMail.includes(p.messageId)) return false;
+    this.filedMail.push(p.messageId);
+    const from = p.from === undefined ? undefined : cleanText(p.from, MAX_NAME);
+    const subject = cleanText(p.subject, MAX_NAME * 2);
+    const reason = p.reason === undefined ? undefined : cap(cleanText(p.reason, MAX_MESSAGE * 2), MAX_MESSAGE);
+    if (p.kind === 'auto-reply' || p.kind === 'delayed') {
+      this.log(now, { kind: p.kind === 'delayed' ? 'delivery-delayed' : 'auto-reply', messageId: p.messageId, from, subject, note: reason });
+      return true;
+    }
+    if (p.kind === 'bounce') {
+      if (this.ended) {
+        this.log(now, { kind: 'bounce', messageId: p.messageId, from, subject, note: reason });
+        return true;
+      }
+      this.undeliverable = reason ?? 'the letter could not be delivered';
+      this.undeliverableSince ??= now;
+      this.log(now, { kind: 'bounce', messageId: p.messageId, from, subject, message: `undeliverable: ${this.undeliverable}` });
+      return true;
+    }
+    const reply: ReplyRecord = {
+      messageId: p.messageId,
+      from,
+      date: p.date,
+      subject,
+      excerpt: cleanText(p.excerpt, 1000, { multiline: true }),
+      attachments: p.attachments.slice(0, 200).map((a) => ({ ...a, name: cleanText(a.name, MAX_NAME), contentType: cleanText(a.contentType, MAX_NAME) })),
+      raw: p.raw,
+      filedAt: now,
+      matchedBy: p.matchedBy,
+      confidence: p.confidence,
+      suggested: suggestDocuments({ attachments: p.attachments, excerpt: p.excerpt, subject: p.subject }, this.outstanding()),
+      ...(p.problems && p.problems.length > 0 ? { problems: p.problems.slice(0, 20).map((x) => cap(x, MAX_MESSAGE)) } : {}),
+    };
+    this.replies.push(reply);
+    const hold = !this.ended && (this.input.policy.afterReply ?? 'hold') === 'hold';
+    if (hold && !this.heldBy) this.heldBy = p.messageId;
+    this.log(now, {
+      kind: 'reply',
+      messageId: p.messageId,
+      from,
+      subject,
+      on: p.date,
+      note: reply.excerpt.slice(0, 300),
+      attachments: reply.attachments.slice(0, 20),
+      message: `matched by ${p.matchedBy}${p.confidence === 'low' ? ' (low confidence)' : ''}${hold ? '; chases held until it is triaged' : ''}`,
+    });
+    return true;
+  }
+
+  validateTriage(p: TriagePayload, now: string): void {
+    checkObject(p, ['messageId', 'documents', 'by', 'note']);
+    const reply = this.replies.find((r) => r.messageId === p.messageId);
+    if (!reply) throw new LetterRuleError(`messageId: no reply ${echo(p.messageId)} is filed on this letter`);
+    if (reply.triaged) throw new LetterRuleError(`the reply ${p.messageId} was already triaged on ${reply.triaged.at}`);
+    if (!Array.isArray(p.documents)) throw new LetterRuleError(`documents: expected a list of document keys (empty for "no documents yet"), got ${echo(p.documents)}`);
+    if (p.documents.length > 0) this.validateReceipt({ documents: p.documents, by: p.by, note: p.note }, now);
+    checkText(p.by, 'by', MAX_NAME);
+    checkText(p.note, 'note', MAX_TEXT);
+  }
+
+  /** Triage: records the documents the reply carries (linked to it), or none ("no documents yet"); releases the hold. */
+  triageReply(p: TriagePayload, now: string): LetterStatus {
+    this.validateTriage(p, now);
+    const reply = this.replies.find((r) => r.messageId === p.messageId)!;
+    const docs = unique(p.documents);
+    reply.triaged = { at: now, documents: docs, by: name(p.by) };
+    if (this.heldBy === p.messageId) this.heldBy = this.replies.find((r) => !r.triaged)?.messageId ?? null;
+    if (docs.length > 0) {
+      const on = this.today(now);
+      for (const key of docs) this.documents[key] = { ...this.documents[key]!, receivedOn: on, receivedBy: name(p.by) };
+      this.log(now, { kind: 'receipt', documents: docs, on, by: name(p.by), note: note(p.note), messageId: p.messageId });
+      this.endIfNothingOutstanding(now);
+    } else {
+      this.log(now, { kind: 'triaged', messageId: p.messageId, by: name(p.by), note: note(p.note), message: 'no documents yet: the schedule goes on' });
+    }
+    return this.status();
+  }
+
+  validateCorrectAddress(p: CorrectAddressPayload): void {
+    this.mustBeOpen();
+    checkObject(p, ['email', 'cc', 'escalateTo', 'by', 'reason']);
+    if (!this.undeliverable) throw new LetterRuleError(`the letter is ${this.state}, not undeliverable; correctAddress applies only after a bounce`);
+    if (p.email === undefined && p.cc === undefined && p.escalateTo === undefined) throw new LetterRuleError('give email, cc or escalateTo (the corrected addresses)');
+    if (p.email !== undefined) checkEmail(p.email, 'email');
+    for (const field of ['cc', 'escalateTo'] as const) {
+      const list = p[field];
+      if (list === undefined) continue;
+      if (!Array.isArray(list) || list.length > 20) throw new LetterRuleError(`${field}: expected a list of at most 20 email addresses, got ${echo(list)}`);
+      list.forEach((a, i) => checkEmail(a, `${field}[${i}]`));
+    }
+    checkText(p.by, 'by', MAX_NAME);
+    checkText(p.reason, 'reason', MAX_TEXT);
+  }
+
+  /** New addresses after a bounce: the letter is sent again to them and the schedule resumes. */
+  correctAddress(p: CorrectAddressPayload, now: string): LetterStatus {
+    this.validateCorrectAddress(p);
+    const r = this.input.recipient;
+    this.input.recipient = { ...r, email: p.email ?? r.email, cc: p.cc ?? r.cc, escalateTo: p.escalateTo ?? r.escalateTo };
+    this.resendPending = this.input.delivery === 'send';
+    // Resent: the steps count again from now, as if the letter were first sent today; otherwise
+    // the time it was undeliverable is added to them, like a pause.
+    try {
+      const from = this.resendPending ? this.input.sentAt! : this.undeliverableSince ?? now;
+      this.steps = shiftPending(this.steps, this.input.policy, shiftForPause(from, now, this.input.policy, this.steps));
+    } catch (err) {
+      if (!(err instanceof ScheduleError)) throw err;
+      this.needsAttention(now, `the steps cannot be moved after the address was corrected: ${err.message}`);
+    }
+    this.undeliverable = null;
+    this.undeliverableSince = null;
+    this.log(now, { kind: 'address-corrected', by: name(p.by), note: note(p.reason), to: [this.input.recipient.email], message: this.resendPending ? 'the letter is sent again and the schedule resumes' : 'the schedule resumes' });
+    return this.status();
+  }
+
   // ---- helpers ----
 
   private fired(action: StepAction): boolean {
@@ -614,6 +751,12 @@ function checkStoredFile(f: unknown, field: string): void {
 
 function storedFile(f: StoredFile): StoredFile {
   return { sha256: f.sha256, size: f.size, name: name(f.name)!, mediaType: f.mediaType.toLowerCase() };
+}
+
+function checkEmail(value: unknown, field: string): void {
+  if (typeof value !== 'string' || value.length > 254 || !/^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/.test(value)) {
+    throw new LetterRuleError(`${field}: expected an email address like name@example.org, got ${echo(value)}`);
+  }
 }
 
 function unique<T>(xs: T[]): T[] {

@@ -22,6 +22,8 @@ export interface Policy {
   timezone: string;
   /** Extra non-working days for this round (e.g. an office shutdown), 'YYYY-MM-DD'. */
   closures: string[];
+  /** After a genuine reply: 'hold' chases until staff have triaged it (the default), or 'continue'. */
+  afterReply?: 'hold' | 'continue';
 }
 
 export class PolicyError extends Error {

@@ -11,6 +11,7 @@ export const LETTER_STATES = {
   withdrawn: 'Withdrawn',
   paused: 'Paused: chasing stopped',
   'needs-attention': 'Needs attention: its steps cannot go on until someone fixes it',
+  undeliverable: 'Undeliverable: the letter bounced; correct the address to send it again',
 } as const;
 
 export type LetterState = keyof typeof LETTER_STATES;

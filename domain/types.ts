@@ -107,7 +107,14 @@ export type TimelineKind =
   /** A document received by post or by hand was added (attachDocument); message names it. */
   | 'document'
   /** What may be published was changed (setPublication); message says what. */
-  | 'publication';
+  | 'publication'
+  // Replies in (issue 13): filed mail, its triage, bounces and the corrected address.
+  | 'reply'
+  | 'auto-reply'
+  | 'bounce'
+  | 'delivery-delayed'
+  | 'triaged'
+  | 'address-corrected';
 
 export interface TimelineEntry {
   /** Workflow time, ISO 8601. */
@@ -122,6 +129,9 @@ export interface TimelineEntry {
   subject?: string;
   to?: string[];
   message?: string;
+  /** A filed message's sender and attachments (kind reply). */
+  from?: string;
+  attachments?: ReplyAttachment[];
 }
 
 export interface DocumentStatus {
@@ -175,6 +185,12 @@ export interface LetterStatus {
   attachments?: Attachment[];
   /** Requested documents whose decline reason may be published (setPublication); absent when none. */
   publishedDeclineReasons?: DocumentKey[];
+  /** Genuine replies filed on the letter (issue 13). */
+  replies?: ReplyRecord[];
+  /** The Message-ID of the reply that holds chases until staff triage it. */
+  heldBy?: string;
+  /** Why the letter is undeliverable (state undeliverable). */
+  undeliverable?: string;
 }
 
 // ---- publication (issue 14): documents received, and what may be published ----
@@ -220,4 +236,64 @@ export interface Attachment {
   by?: string;
   publish: boolean;
   redacted?: StoredFile;
+}
+
+// ---- replies in (issue 13) ----
+
+export interface ReplyAttachment {
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+export interface ReplyRecord {
+  messageId: string;
+  from?: string;
+  date?: string;
+  subject: string;
+  excerpt: string;
+  attachments: ReplyAttachment[];
+  /** The raw message in the document store. */
+  raw: { sha256: string; size: number };
+  filedAt: string;
+  matchedBy: string;
+  confidence: 'high' | 'low';
+  /** Documents the reply seems to carry (a suggestion for triage). */
+  suggested: DocumentKey[];
+  triaged?: { at: string; documents: DocumentKey[]; by?: string };
+  problems?: string[];
+}
+
+/** A message the mailbox workflow files on a letter (signal fileMail). */
+export interface FileMailPayload {
+  kind: 'reply' | 'auto-reply' | 'bounce' | 'delayed';
+  messageId: string;
+  from?: string;
+  date?: string;
+  subject: string;
+  excerpt: string;
+  attachments: ReplyAttachment[];
+  raw: { sha256: string; size: number };
+  /** Why it was classed so (a bounce's diagnostic, the auto-reply header). */
+  reason?: string;
+  matchedBy: string;
+  confidence: 'high' | 'low';
+  problems?: string[];
+}
+
+export interface TriagePayload {
+  messageId: string;
+  /** Documents the reply carries: recorded as received, linked to the reply. Empty: 'no documents yet'. */
+  documents: DocumentKey[];
+  by?: string;
+  note?: string;
+}
+
+export interface CorrectAddressPayload {
+  email?: string;
+  cc?: string[];
+  escalateTo?: string[];
+  by?: string;
+  reason?: string;
 }

@@ -25,7 +25,8 @@ test('a letter sent on Friday 30 April 2027, before the early May bank holiday, 
   const chase = s.timeline.find((t) => t.kind === 'chase')!;
   expect(chase.at.slice(0, 16)).toBe('2027-06-01T08:30');
   const mail = (await parsedMail(world.sink)).at(-1)!;
-  expect(mail.subject).toBe(`Reminder: ${(await handle.query(api.status)).subject} (our letter of Friday 30 April 2027)`);
+  const st = await handle.query(api.status);
+  expect(mail.subject).toBe(`Reminder: ${st.subject} (our letter of Friday 30 April 2027) [${st.roundId}/${st.letterId}]`);
   await handle.terminate();
 });
 

@@ -42,7 +42,7 @@ test('a letter is chased, partly answered, chased for the rest, escalated, then 
     expect(s.state).toBe('chased');
     expect(sink.messages).toHaveLength(1);
     let [chase1] = await parsedMail(sink);
-    expect(chase1.subject).toBe(`Reminder: ${input.subject} (our letter of Tuesday 13 October 2020)`);
+    expect(chase1.subject).toBe(`Reminder: ${input.subject} (our letter of Tuesday 13 October 2020) [${input.roundId}/${input.letterId}]`);
     expect(chase1.messageId).toBe(`<${input.roundId}.${input.letterId}.step-0@iasc.example.org>`);
     expect(chase1.inReplyTo).toBe(`<${input.roundId}.${input.letterId}.letter@iasc.example.org>`);
     expect(chase1.references).toBe(`<${input.roundId}.${input.letterId}.letter@iasc.example.org>`);

@@ -20,7 +20,7 @@ test('the London letter is sent as clean HTML and text with its footnotes; its c
   expect(s.timeline[0]).toMatchObject({ kind: 'sent', to: ['policing@mopac.example.org'] });
   const [letterMail] = await parsedMail(world.sink);
   expect(letterMail.messageId).toBe(`<${inputs[0].roundId}.london.letter@iasc.example.org>`);
-  expect(letterMail.subject).toBe(plan.round.subject);
+  expect(letterMail.subject).toBe(`${plan.round.subject} [${inputs[0].roundId}/london]`);
   expect(world.sink.messages[0].recipients).toEqual(['policing@mopac.example.org', 'vru@mopac.example.org']);
   expect(letterMail.html).toContain('Dear Sophie,');
   expect(letterMail.html).toContain('<sup>1</sup>');

@@ -19,6 +19,11 @@ export interface MailSinkOptions {
   host?: string;
   /** Recipients to refuse with 550 (a permanent failure), to see how the system handles it. */
   refuse?: RegExp;
+  /**
+   * Mail the workers did not send (it has no X-Request-Rounds-Letter header): a reply to the
+   * coordinator, in the embedded setup. `npm start` files it through the mailbox workflow.
+   */
+  incoming?: (raw: Buffer) => void;
 }
 
 export class MailSink extends EventEmitter {
@@ -100,6 +105,7 @@ export class MailSink extends EventEmitter {
       recipients: envelope.rcptTo.map((r) => r.address),
     };
     this.messages.push(message);
+    if (this.opts.incoming && !/^x-request-rounds-letter:/im.test(head)) this.opts.incoming(raw);
     this.emit('message', message);
     return `queued as ${path.basename(file)}`;
   }

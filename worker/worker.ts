@@ -1,6 +1,6 @@
 // The worker: runs letter workflows and their activities on the 'request-rounds' task queue.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type EmailConfig } from '../activities';
+import { createActivities, type EmailConfig, type InboxConfig } from '../activities';
 import { PAYLOAD_CONVERTER_PATH, workflowBundleForWorker } from './bundle';
 import { unreachable, type TemporalSettings } from './connection';
 import { TASK_QUEUE } from '../workflows/letter-api';
@@ -9,6 +9,8 @@ export interface LetterWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   email: EmailConfig;
+  /** Where the mailbox workflow's poll activity reads mail and keeps it (worker/inbox-watcher.ts). */
+  inbox?: InboxConfig;
   taskQueue?: string;
   /** A bundle built with BUNDLE_OPTIONS (tests build it once); otherwise the prebuilt one (compiled build) or one built at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -40,7 +42,7 @@ export const DEFAULT_TUNING = {
 
 export async function createLetterWorker(opts: LetterWorkerOptions): Promise<{ worker: Worker; close: () => void }> {
   const workflowBundle = opts.workflowBundle ?? (await workflowBundleForWorker());
-  const { activities, close } = createActivities(opts.email);
+  const { activities, close } = createActivities(opts.email, opts.inbox);
   const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,

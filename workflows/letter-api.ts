@@ -5,6 +5,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   AttachDocumentPayload,
   SetPublicationPayload,
+  CorrectAddressPayload,
+  FileMailPayload,
+  TriagePayload,
   DeclinePayload,
   ExtendPayload,
   LetterStatus,
@@ -31,6 +34,12 @@ export const status = defineQuery<LetterStatus>('status');
 // Publication (issue 14): a document received by post or by hand (its bytes in the document store), and what may be published.
 export const attachDocument = defineUpdate<LetterStatus, [AttachDocumentPayload]>('attachDocument');
 export const setPublication = defineUpdate<LetterStatus, [SetPublicationPayload]>('setPublication');
+
+// Replies in (issue 13): the mailbox workflow files mail with fileMail (idempotent by
+// Message-ID); staff triage a reply and correct a bounced address.
+export const fileMail = defineSignal<[FileMailPayload]>('fileMail');
+export const triageReply = defineUpdate<LetterStatus, [TriagePayload]>('triageReply');
+export const correctAddress = defineUpdate<LetterStatus, [CorrectAddressPayload]>('correctAddress');
 
 export const RoundId = defineSearchAttributeKey('RoundId', SearchAttributeType.KEYWORD);
 export const LetterState = defineSearchAttributeKey('LetterState', SearchAttributeType.KEYWORD);

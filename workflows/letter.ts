@@ -16,6 +16,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { renderFollowUp, renderLetterEmail, type EmailMessage } from '../domain/email';
 import { Letter } from '../domain/letter';
+import { withSubjectTag } from '../domain/replies';
 import type { ScheduledStep } from '../domain/schedule';
 import type { EmailRecord, LetterInput, LetterStatus } from '../domain/types';
 import * as api from './letter-api';
@@ -114,6 +115,14 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
   // Publication (issue 14): no commands of their own, so no patch; accepted while the workflow runs.
   onUpdate(api.attachDocument, (p, at) => l.attachDocument(p, at), (p) => l.validateAttachDocument(p, now()));
   onUpdate(api.setPublication, (p, at) => l.setPublication(p, at), (p) => l.validateSetPublication(p));
+  // Replies in (issue 13).
+  setHandler(api.fileMail, (p) => {
+    if (isUndecodable(p)) l.rejected(now(), 'fileMail', p.undecodablePayload);
+    else l.fileMail(p, now());
+    publish();
+  });
+  onUpdate(api.triageReply, (p, at) => l.triageReply(p, at), (p) => l.validateTriage(p, now()));
+  onUpdate(api.correctAddress, (p, at) => l.correctAddress(p, at), (p) => l.validateCorrectAddress(p));
 
   // Nothing is sent or recorded for a letter whose fields are unusable: it waits in needs-attention.
   if (!l.unusableInput) await sendOrRecord(l);
@@ -121,6 +130,13 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
   publish();
 
   while (!l.ended) {
+    if (l.resendPending) {
+      // After correctAddress: the letter again, to the corrected address.
+      l.resendPending = false;
+      await sendOrRecord(l);
+      publish();
+      continue;
+    }
     const step = l.nextStep();
     const version = l.version;
     if (!step) {
@@ -147,7 +163,7 @@ function refuseUndecodable(p: unknown): void {
 /** The letter itself: emailed first (delivery 'send'), or recorded as sent by other means. */
 async function sendOrRecord(l: Letter): Promise<void> {
   if (l.input.delivery === 'send') {
-    const message = renderLetterEmail(l.input);
+    const message = tagged(renderLetterEmail(l.input), l);
     const failure = await send(message);
     if (failure) l.letterFailed(now(), `${message.messageId}: ${failure}`);
     else l.letterSent(now(), emailRecord('letter', undefined, message, l.input.documents));
@@ -163,13 +179,18 @@ async function fire(l: Letter, step: ScheduledStep): Promise<void> {
   }
   const outstanding = l.outstanding();
   const chaseNumber = l.steps.filter((s) => s.action === 'chase' && s.index <= step.index).length;
-  const message = renderFollowUp(l.input, step.action, step.index, chaseNumber, outstanding);
+  const message = tagged(renderFollowUp(l.input, step.action, step.index, chaseNumber, outstanding), l);
   const failure = await send(message);
   if (failure) {
     l.stepFailed(step.index, now(), `${message.messageId}: ${failure}`);
     return;
   }
   l.stepFired(step.index, now(), emailRecord(step.action === 'chase' ? 'chase' : 'escalation', step.index, message, outstanding));
+}
+
+/** Subjects carry '[round/letter]' so a reply is matched even without its headers (letters started before keep theirs). */
+function tagged(m: EmailMessage, l: Letter): EmailMessage {
+  return patched('subject-tag') ? { ...m, subject: withSubjectTag(m.subject, l.input.roundId, l.input.letterId) } : m;
 }
 
 /** Sends an email; returns the reason if the server refused it for good (retries are unlimited otherwise). */

@@ -95,6 +95,19 @@ function describe(e: TimelineEntry): SafeHtml {
       return html`<strong>Needs attention</strong>: ${e.message ?? ''}`;
     case 'omitted':
       return html`<em>${e.message ?? ''}</em>`;
+    // Replies in (issue 13): what the mailbox filed. Only text and the excerpt, escaped; never the mail's HTML.
+    case 'reply':
+      return html`<strong>Reply</strong> from ${e.from ?? ''}: “${e.subject ?? ''}” ${e.message ?? ''}${note}${e.attachments?.length ? html` (${e.attachments.length} attachment${e.attachments.length === 1 ? '' : 's'}: ${e.attachments.map((a) => a.name).join(', ')})` : ''}`;
+    case 'auto-reply':
+      return html`<strong>Automatic reply</strong> from ${e.from ?? ''}: “${e.subject ?? ''}”${note}`;
+    case 'bounce':
+      return html`<strong>Bounced</strong>: ${e.message ?? e.note ?? ''}`;
+    case 'delivery-delayed':
+      return html`<strong>Delivery delayed</strong>${note}`;
+    case 'triaged':
+      return html`<strong>Reply triaged</strong>${by}: ${e.message ?? ''}${note}`;
+    case 'address-corrected':
+      return html`<strong>Address corrected</strong>${by} to ${(e.to ?? []).join(', ')}: ${e.message ?? ''}${note}`;
     default:
       return html`<strong>${String((e as TimelineEntry).kind)}</strong>${by}${note}`;
   }
