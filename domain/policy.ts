@@ -22,6 +22,12 @@ export interface Policy {
   timezone: string;
   /** Extra non-working days for this round (e.g. an office shutdown), 'YYYY-MM-DD'. */
   closures: string[];
+  /**
+   * The bank holidays this letter counts with ([date, name]), kept from the table in force when
+   * it was started: a worker with a regenerated table does not move its dates (see README,
+   * "How deadlines are worked out"). Absent: the worker's table.
+   */
+  holidays?: [string, string][];
 }
 
 export class PolicyError extends Error {

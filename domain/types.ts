@@ -1,5 +1,6 @@
 // Types shared by the workflow, its callers (CLI, dashboard) and the activities.
 import type { DocumentKey } from './documents';
+import type { StepExplanation } from './explain';
 import type { Policy, StepAction } from './policy';
 import type { ScheduledStep } from './schedule';
 import type { LetterState } from './states';
@@ -77,6 +78,14 @@ export interface WithdrawPayload {
   reason?: string;
   by?: string;
 }
+/** A calendar change: a closure from `from` to `to` (inclusive), or a new bank holiday table. */
+export interface CalendarPayload {
+  from?: string;
+  to?: string;
+  reason: string;
+  holidays?: [string, string][];
+  by?: string;
+}
 export interface NotePayload {
   text: string;
   by?: string;
@@ -99,6 +108,8 @@ export type TimelineKind =
   | 'rejected'
   | 'email-failed'
   | 'complete'
+  /** The calendar changed (a closure, a new bank holiday table); message says what moved. */
+  | 'calendar'
   /** The letter cannot go on by itself (state needs-attention); message says why. */
   | 'needs-attention'
   /** Stands for entries left out of a long timeline; message says how many. */
@@ -166,4 +177,6 @@ export interface LetterStatus {
   steps: ScheduledStep[];
   timeline: TimelineEntry[];
   emails: EmailRecord[];
+  /** Why each step falls when it does (domain/explain.ts). */
+  explanations?: StepExplanation[];
 }

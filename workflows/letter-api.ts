@@ -3,6 +3,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  CalendarPayload,
   DeclinePayload,
   ExtendPayload,
   LetterStatus,
@@ -26,6 +27,10 @@ export const resume = defineUpdate<LetterStatus, [ResumePayload]>('resume');
 export const withdraw = defineUpdate<LetterStatus, [WithdrawPayload]>('withdraw');
 export const addNote = defineUpdate<LetterStatus, [NotePayload]>('addNote');
 export const status = defineQuery<LetterStatus>('status');
+
+// ---- issue 16: deadlines ----
+/** A closure or a new bank holiday table: the letter's remaining working-day steps are planned again on it. */
+export const changeCalendar = defineUpdate<LetterStatus, [CalendarPayload]>('changeCalendar');
 
 export const RoundId = defineSearchAttributeKey('RoundId', SearchAttributeType.KEYWORD);
 export const LetterState = defineSearchAttributeKey('LetterState', SearchAttributeType.KEYWORD);

@@ -111,6 +111,8 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
   onUpdate(api.resume, (p, at) => l.resume(p, at), (p) => l.validateResume(p));
   onUpdate(api.withdraw, (p, at) => l.withdraw(p, at), (p) => l.validateWithdraw(p));
   onUpdate(api.addNote, (p, at) => l.addNote(p, at), (p) => l.validateNote(p));
+  // issue 16: deadlines
+  onUpdate(api.changeCalendar, (p, at) => l.changeCalendar(p, at), (p) => void l.validateCalendar(p));
 
   // Nothing is sent or recorded for a letter whose fields are unusable: it waits in needs-attention.
   if (!l.unusableInput) await sendOrRecord(l);
@@ -160,7 +162,9 @@ async function fire(l: Letter, step: ScheduledStep): Promise<void> {
   }
   const outstanding = l.outstanding();
   const chaseNumber = l.steps.filter((s) => s.action === 'chase' && s.index <= step.index).length;
-  const message = renderFollowUp(l.input, step.action, step.index, chaseNumber, outstanding);
+  // The first chase states the deadline that passed (issue 16).
+  const deadline = step.action === 'chase' && chaseNumber === 1 ? l.firstDeadline() : undefined;
+  const message = renderFollowUp(l.input, step.action, step.index, chaseNumber, outstanding, deadline);
   const failure = await send(message);
   if (failure) {
     l.stepFailed(step.index, now(), `${message.messageId}: ${failure}`);
