@@ -8,7 +8,7 @@ import { isLetterState, LETTER_STATES, type LetterState as LetterStateName } fro
 import { connectClient, NamespaceNotReadyError, notReady, temporalSettings, TemporalUnreachableError, type TemporalSettings } from '../worker/connection';
 import { MissingBinaryError } from '../worker/temporal-binaries';
 import { causeChain, describeError, grpcCode, SystemError, temporalFailure, UserError } from './errors';
-import { formatLetter, formatRegister, formatRounds, terminalSafe, when } from './format';
+import { formatExplanations, formatLetter, formatRegister, formatRounds, terminalSafe, when } from './format';
 import { letterInputs, letterStatus, NO_WORKER, startLetters, updateLetter, workerPolling } from './letters';
 // Commands load what only they need when they run (the round-folder parser, the worker, the web
 // server, the demo's test server): `rounds status` started in 0.75 s when everything loaded eagerly.
@@ -21,6 +21,7 @@ const service = (): typeof import('./serve') => require('./serve');
 const demoRunner = (): typeof import('./demo') => require('./demo');
 const searchAttributes = (): typeof import('../worker/search-attributes') => require('../worker/search-attributes');
 const setup = (): typeof import('./setup') => require('./setup');
+const rounds = (): typeof import('./round-actions') => require('./round-actions');
 /* eslint-enable @typescript-eslint/no-require-imports */
 import { listLetters, queries, registerOrder, summarise } from './queries';
 import { registerWebCommands } from './web-commands';
@@ -53,6 +54,17 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const c = await getClient();
     await needWorker(c);
     return c;
+  };
+
+  /** One line per letter, refusals marked; the exit code is 1 when any letter refused. */
+  const reportOutcomes = (outcomes: import('./round-actions').Outcome[], json?: boolean) => {
+    if (json) print(JSON.stringify(outcomes.map(({ workflowId, ok, message }) => ({ workflowId, ok, message })), null, 2));
+    else {
+      for (const r of outcomes) say(`${r.ok ? 'changed ' : 'REFUSED '} ${r.workflowId}: ${r.message}`);
+      const refused = outcomes.filter((r) => !r.ok).length;
+      say(`${outcomes.length - refused} changed, ${refused} refused${outcomes.length === 0 ? ' (no letters matched)' : ''}`);
+    }
+    if (outcomes.some((r) => !r.ok)) throw new ExitCode(1);
   };
 
   program
@@ -154,12 +166,13 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .command('show <workflowId>')
     .description("one letter: its documents, next action and timeline (workflowId is '<roundId>/<letterId>')")
     .option('--json', 'machine-readable output')
-    .action(async (id: string, o: { json?: boolean }) => {
+    .option('--explain', 'how each date was worked out (base date, working days, days skipped, time and offset)')
+    .action(async (id: string, o: { json?: boolean; explain?: boolean }) => {
       const c = await getClient();
       await needWorker(c);
       const s = await letterStatus(c, id);
-      if (o.json) print(JSON.stringify(s, null, 2));
-      else say(formatLetter(s));
+      if (o.json) print(JSON.stringify(o.explain ? s.explanations ?? [] : s, null, 2));
+      else say(o.explain ? formatExplanations(s) : formatLetter(s));
     });
 
   const docsOption = () => new Option('--doc <key...>', `document keys: ${DOCUMENT_KEYS.join(', ')}`).argParser(collectDocs);
@@ -229,6 +242,32 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .action(async (id: string, text: string[], o: { by?: string }) => {
       await updateLetter(await workerClient(), id, 'addNote', { text: text.join(' '), by: by(o) });
       say(`${id}: note added`);
+    });
+
+  // ---- issue 16: calendar changes and round-wide actions ----
+  const calendar = program.command('calendar').description('changes to the working-day calendar that reach open letters');
+  calendar
+    .command('close <from> [to]')
+    .description('close the office from <from> to <to> (inclusive): every open letter concerned plans its remaining steps again')
+    .option('--reason <text>', 'why (shown on each letter whose dates move)')
+    .option('--round <id>', 'only the letters of this round (default: every open letter)')
+    .option('--by <name>', 'who')
+    .option('--dry-run', 'list the letters it would go to, and change nothing')
+    .option('--json', 'machine-readable report')
+    .action(async (from: string, to: string | undefined, o: { reason?: string; round?: string; by?: string; dryRun?: boolean; json?: boolean }) => {
+      const payload = rounds().closurePayload(from, to, o.reason, by(o));
+      const c = o.dryRun ? await getClient() : await workerClient();
+      const letters = await rounds().openLetters(c, o.round);
+      if (o.dryRun) {
+        say(`dry run: the closure would go to ${letters.length} open letter${letters.length === 1 ? '' : 's'}; nothing was changed`);
+        for (const l of letters) say(`  ${l.workflowId}`);
+        return;
+      }
+      const progress = (done: number, total: number) => {
+        if (done === total || done % 25 === 0) err.write(`rounds: ${done}/${total} letters\n`);
+      };
+      const outcomes = await rounds().applyToLetters(c, letters.map((l) => l.workflowId), 'changeCalendar', payload, { onProgress: progress, describe: rounds().calendarMessage });
+      reportOutcomes(outcomes, o.json);
     });
 
   program

@@ -159,7 +159,7 @@ export async function letterStatus(client: Client, workflowId: string): Promise<
   }
 }
 
-type Updates = {
+export type Updates = {
   recordReceipt: typeof api.recordReceipt;
   recordDecline: typeof api.recordDecline;
   extendDeadline: typeof api.extendDeadline;
@@ -170,7 +170,7 @@ type Updates = {
   changeCalendar: typeof api.changeCalendar;
 };
 
-type PayloadOf<D> = D extends UpdateDefinition<LetterStatus, [infer P]> ? P : never;
+export type PayloadOf<D> = D extends UpdateDefinition<LetterStatus, [infer P]> ? P : never;
 
 /** Sends one of the letter's updates; a rejection comes back as a UserError with the workflow's own message. */
 export async function updateLetter<K extends keyof Updates>(

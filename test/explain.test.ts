@@ -109,3 +109,25 @@ describe('calendar changes (pure)', () => {
     expect(l.explanations()[1].skipped).toContainEqual({ date: '2020-11-16', label: 'Monday 16 November 2020, One-off bank holiday' });
   });
 });
+
+describe('where explanations are shown', () => {
+  test('the letter page folds "Why this date?" under each date, escaped', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { letterPage } = require('../client/web/letter-view') as typeof import('../client/web/letter-view');
+    const l = letterOn('2020-12-01');
+    const page = letterPage(
+      { session: null, csrf: 't', outbox: false, path: '/letters/x' },
+      { status: l.status(), workflowId: 'r/l', canRecord: false, today: '2020-12-02', now: new Date('2020-12-02T10:00:00Z'), tz: 'Europe/London' },
+    );
+    expect(page).toContain('<details class="why" id="why-0"><summary>Why this date?</summary><p>chase (step 1): 20 working days after Tuesday 1 December 2020 (the letter&#39;s date)');
+    expect(page).toContain('Monday 28 December 2020, Boxing Day (substitute day)');
+  });
+
+  test('`rounds show --explain` prints one paragraph per step', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { formatExplanations } = require('../client/format') as typeof import('../client/format');
+    const text = formatExplanations(letterOn('2020-12-01').status());
+    expect(text.split('\n')[0]).toMatch(/: how its dates were worked out$/);
+    expect(text).toContain("  close (step 4): 60 working days after Tuesday 1 December 2020 (the letter's date), so Friday 26 February 2021, at 09:30 GMT.");
+  });
+});
