@@ -77,7 +77,12 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s.split('\n').map(terminalSafe).join('\n')) })
     // A malformed letter id is the person's mistake: say so before trying to reach Temporal.
     .hook('preAction', (_program, action) => {
-      if (action.registeredArguments[0]?.name() === 'workflowId') checkId(String(action.processedArgs[0]));
+      // (Optional for the actions that can also take a selection of letters: --round and the like.)
+      const sel = action.opts();
+      const selection = ['round', 'state', 'overdue', 'organisation', 'ids'].some((k) => sel[k] !== undefined);
+      // `rounds note --round r <text...>`: with a selection, the words are the note's text.
+      if (action.name() === 'note' && selection) return;
+      if (action.registeredArguments[0]?.name() === 'workflowId' && action.processedArgs[0] !== undefined) checkId(String(action.processedArgs[0]));
     });
 
   program
@@ -200,49 +205,102 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       say(`${id}: ${s.state}; outstanding: ${s.outstanding.join(', ') || 'nothing'}`);
     });
 
-  program
-    .command('extend <workflowId>')
-    .description('move the remaining steps later: to a date, or by working days')
-    .addOption(new Option('--until <date>', 'the new date of the next action').conflicts('workingDays'))
-    .addOption(new Option('--working-days <n>', 'move every remaining step by n working days').argParser(parsePositiveInt('--working-days')))
-    .option('--reason <text>', 'why')
-    .option('--by <name>', 'who agreed it')
-    .action(async (id: string, o: { until?: string; workingDays?: number; reason?: string; by?: string }) => {
-      if (!o.until && !o.workingDays) throw new UserError('extend: give --until <date> or --working-days <n>');
-      const s = await updateLetter(await workerClient(), id, 'extendDeadline', { until: o.until, workingDays: o.workingDays, reason: o.reason, by: by(o) });
-      say(`${id}: next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`);
-    });
+  // Issue 16: extend, pause, resume, withdraw and note take one letter, or a selection of letters
+  // (each changed through its own update; a letter that refuses is reported and the rest go on).
+  const selectable = (cmd: Command) =>
+    cmd
+      .option('--round <id>', 'every letter of this round (with the options below: those of them that match)')
+      .option('--state <state>', `letters in this state (${Object.keys(LETTER_STATES).join(', ')})`)
+      .option('--overdue', "open letters whose next action's time has passed")
+      .option('--organisation <name>', "letters to this organisation (or recipient's name)")
+      .option('--ids <ids>', 'these letters, comma-separated <roundId>/<letterId>')
+      .option('--dry-run', 'list the letters it would change, and change nothing')
+      .option('--json', 'machine-readable report');
+  type Selection = { round?: string; state?: string; overdue?: boolean; organisation?: string; ids?: string; dryRun?: boolean; json?: boolean };
+  const act = async <K extends keyof import('./letters').Updates>(
+    id: string | undefined,
+    o: Selection,
+    name: K,
+    payload: import('./letters').PayloadOf<import('./letters').Updates[K]>,
+    describe: (s: import('../domain/types').LetterStatus) => string,
+    what: string,
+  ) => {
+    const selected = o.round !== undefined || o.state !== undefined || o.overdue || o.organisation !== undefined || o.ids !== undefined;
+    if (id !== undefined && selected) throw new UserError('give one letter id, or a selection (--round, --state, --overdue, --organisation, --ids), not both');
+    if (id === undefined && !selected) throw new UserError('say which letter: <roundId>/<letterId>, or a selection (--round, --state, --overdue, --organisation, --ids)');
+    if (id !== undefined) {
+      if (o.dryRun) {
+        const s = await letterStatus(await workerClient(), id);
+        say(`dry run: would ${what} ${id} (now ${s.state}); nothing was changed`);
+        return;
+      }
+      say(`${id}: ${describe(await updateLetter(await workerClient(), id, name, payload))}`);
+      return;
+    }
+    const ids = o.ids?.split(',').map((x) => checkId(x.trim())).filter(Boolean);
+    const c = o.dryRun ? await getClient() : await workerClient();
+    const rows = await rounds().selectLetters(c, { round: o.round, state: o.state, overdue: o.overdue, organisation: o.organisation, ids });
+    if (o.dryRun) {
+      if (o.json) print(JSON.stringify(rows.map((r) => ({ workflowId: r.workflowId, state: r.state, nextActionAt: r.nextActionAt })), null, 2));
+      else {
+        say(`dry run: would ${what} ${rows.length} letter${rows.length === 1 ? '' : 's'}; nothing was changed`);
+        for (const r of rows) say(`  ${r.workflowId} (${r.state}${r.nextActionAt ? `, next at ${when(r.nextActionAt)}` : ''})`);
+      }
+      return;
+    }
+    const progress = (done: number, total: number) => {
+      if (done === total || done % 25 === 0) err.write(`rounds: ${done}/${total} letters\n`);
+    };
+    reportOutcomes(await rounds().applyToRows(c, rows, name, payload, { onProgress: progress, describe }), o.json);
+  };
+  const nextText = (s: import('../domain/types').LetterStatus) => `${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`;
+
+  selectable(
+    program
+      .command('extend [workflowId]')
+      .description('move the remaining steps later: to a date, or by working days (one letter, or a selection)')
+      .addOption(new Option('--until <date>', 'the new date of the next action').conflicts('workingDays'))
+      .addOption(new Option('--working-days <n>', 'move every remaining step by n working days').argParser(parsePositiveInt('--working-days')))
+      .option('--reason <text>', 'why')
+      .option('--by <name>', 'who agreed it'),
+  ).action(async (id: string | undefined, o: Selection & { until?: string; workingDays?: number; reason?: string; by?: string }) => {
+    if (!o.until && !o.workingDays) throw new UserError('extend: give --until <date> or --working-days <n>');
+    const what = o.until ? `extend to ${o.until}` : `extend by ${o.workingDays} working days`;
+    await act(id, o, 'extendDeadline', { until: o.until, workingDays: o.workingDays, reason: o.reason, by: by(o) }, nextText, what);
+  });
 
   for (const [name, update, description] of [
     ['pause', 'pause', 'stop chasing until resumed'],
     ['withdraw', 'withdraw', 'withdraw the letter: nothing more is sent'],
   ] as const) {
-    program
-      .command(`${name} <workflowId>`)
-      .description(description)
-      .option('--reason <text>', 'why')
-      .option('--by <name>', 'who')
-      .action(async (id: string, o: { reason?: string; by?: string }) => {
-        const s = await updateLetter(await workerClient(), id, update, { reason: o.reason, by: by(o) });
-        say(`${id}: ${s.state}`);
-      });
+    selectable(
+      program
+        .command(`${name} [workflowId]`)
+        .description(`${description} (one letter, or a selection)`)
+        .option('--reason <text>', 'why')
+        .option('--by <name>', 'who'),
+    ).action(async (id: string | undefined, o: Selection & { reason?: string; by?: string }) => {
+      await act(id, o, update, { reason: o.reason, by: by(o) }, (s) => s.state, name);
+    });
   }
-  program
-    .command('resume <workflowId>')
-    .description('resume chasing; the remaining steps move later by the working days paused')
-    .option('--by <name>', 'who')
-    .action(async (id: string, o: { by?: string }) => {
-      const s = await updateLetter(await workerClient(), id, 'resume', { by: by(o) });
-      say(`${id}: ${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`);
-    });
-  program
-    .command('note <workflowId> <text...>')
-    .description("add a note to the letter's timeline")
-    .option('--by <name>', 'who')
-    .action(async (id: string, text: string[], o: { by?: string }) => {
-      await updateLetter(await workerClient(), id, 'addNote', { text: text.join(' '), by: by(o) });
-      say(`${id}: note added`);
-    });
+  selectable(
+    program
+      .command('resume [workflowId]')
+      .description('resume chasing; the remaining steps move later by the working days paused (one letter, or a selection)')
+      .option('--by <name>', 'who'),
+  ).action(async (id: string | undefined, o: Selection & { by?: string }) => {
+    await act(id, o, 'resume', { by: by(o) }, nextText, 'resume');
+  });
+  selectable(
+    program
+      .command('note [workflowId] [text...]')
+      .description("add a note to the letter's timeline (one letter: note <id> <text>; or a selection: note --round <id> <text>)")
+      .option('--by <name>', 'who'),
+  ).action(async (id: string | undefined, words: string[], o: Selection & { by?: string }) => {
+    const selected = ['round', 'state', 'overdue', 'organisation', 'ids'].some((k) => o[k as keyof Selection] !== undefined);
+    const text = (selected && id !== undefined ? [id, ...words] : words).join(' ');
+    await act(selected ? undefined : id, o, 'addNote', { text, by: by(o) }, () => 'note added', 'add the note to');
+  });
 
   // ---- issue 16: calendar changes and round-wide actions ----
   const calendar = program.command('calendar').description('changes to the working-day calendar that reach open letters');

@@ -82,6 +82,25 @@ export async function applyToLetters<K extends keyof Updates>(
   return outcomes;
 }
 
+/**
+ * As applyToLetters, for letters listed from visibility: a letter whose workflow has finished
+ * is reported as refused with its state (an update would only find no running workflow).
+ */
+export async function applyToRows<K extends keyof Updates>(
+  client: Client,
+  rows: LetterRow[],
+  name: K,
+  payload: PayloadOf<Updates[K]>,
+  opts: Parameters<typeof applyToLetters>[4] = {},
+): Promise<Outcome[]> {
+  const open = rows.filter((r) => r.executionStatus === 'RUNNING');
+  const sent = await applyToLetters(client, open.map((r) => r.workflowId), name, payload, opts);
+  const byId = new Map(sent.map((o) => [o.workflowId, o]));
+  return rows.map(
+    (r) => byId.get(r.workflowId) ?? { workflowId: r.workflowId, ok: false, message: `the letter is ${r.state === 'unknown' ? 'finished' : r.state}; nothing more can be changed on it` },
+  );
+}
+
 /** `rounds calendar close`: checks the dates first (nothing is sent when they are wrong). */
 export function closurePayload(from: string, to: string | undefined, reason: string | undefined, by?: string): CalendarPayload {
   const date = (value: string, field: string) => {

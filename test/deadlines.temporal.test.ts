@@ -179,3 +179,42 @@ test('a worker with a regenerated bank holiday table does not move the dates of 
     await stopNew();
   }
 });
+
+test('round-wide extend: --dry-run changes nothing; then each letter is changed by its own update, refusals reported and the rest go on', async () => {
+  const round = `bulk-${process.pid}-${Date.now().toString(36)}`;
+  const inputs = ['a', 'b', 'c', 'd'].map((letterId) => letterInput({ roundId: round, letterId, letterDate: '2027-01-11', sentOn: '2027-01-11', policy: kept }));
+  await startLetters(world.env.client, inputs);
+  const h = (l: string) => world.env.client.workflow.getHandle(api.workflowIdFor(round, l));
+  await h('c').executeUpdate(api.recordReceipt, { args: [{ documents: inputs[2].documents }] }); // complete
+  await h('d').executeUpdate(api.withdraw, { args: [{ reason: 'sent in error' }] });
+  const before = await Promise.all(['a', 'b'].map((l) => h(l).query(api.status)));
+
+  const dry = await eventually(async () => {
+    const d = await run(['extend', '--round', round, '--working-days', '10', '--reason', 'pre-election period', '--dry-run']);
+    return d.out.includes('would extend by 10 working days 4 letters') && d.out.includes('/c (complete)') && d.out.includes('/d (withdrawn)') && d;
+  });
+  expect(dry.out).toContain(`${round}/c (complete)`);
+  expect((await Promise.all(['a', 'b'].map((l) => h(l).query(api.status)))).map(dues)).toEqual(before.map(dues));
+
+  const r = await run(['extend', '--round', round, '--working-days', '10', '--reason', 'pre-election period']);
+  expect(r.code).toBe(1); // some refused
+  expect(r.out).toContain(`changed  ${round}/a: awaiting; next chase at`);
+  expect(r.out).toContain(`changed  ${round}/b: awaiting; next chase at`);
+  expect(r.out).toMatch(new RegExp(`REFUSED  ${round}/c: the letter is complete; nothing more can be changed on it`));
+  expect(r.out).toMatch(new RegExp(`REFUSED  ${round}/d: the letter is withdrawn; nothing more can be changed on it`));
+  expect(r.out).toContain('2 changed, 2 refused');
+  for (const [i, l] of ['a', 'b'].entries()) {
+    const s = await h(l).query(api.status);
+    expect(s.steps[0].dueAt).toBe(`${addWorkingDays(before[i].steps[0].dueAt.slice(0, 10), 10, { holidays: kept.holidays })}T09:30:00.000Z`);
+    expect(s.timeline.at(-1)).toMatchObject({ kind: 'extension', note: 'pre-election period' });
+  }
+
+  // A selection narrowed by state, and a note for all of them; one letter's note as before.
+  const notes = await run(['note', '--round', round, '--state', 'awaiting', 'spoke', 'to', 'the', 'office']);
+  expect(notes.out).toContain('2 changed, 0 refused');
+  expect((await h('a').query(api.status)).timeline.at(-1)).toMatchObject({ kind: 'note', note: 'spoke to the office' });
+  const one = await run(['note', `${round}/b`, 'just', 'this', 'one']);
+  expect(one.out).toBe(`${round}/b: note added\n`);
+  const both = await run(['pause', `${round}/b`, '--round', round]);
+  expect(both.err).toContain('give one letter id, or a selection');
+});
