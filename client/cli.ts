@@ -329,6 +329,49 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     });
 
   program
+    .command('stats')
+    .description('response statistics per round and per organisation (across rounds), from the registers')
+    .option('--round <id>', 'only this round')
+    .option('--json', 'machine-readable output')
+    .option('--csv', 'CSV output')
+    .action(async (o: { round?: string; json?: boolean; csv?: boolean }) => {
+      const { responseStats } = require('../domain/stats') as typeof import('../domain/stats'); // eslint-disable-line @typescript-eslint/no-require-imports
+      const rows = await listLetters(await getClient(), o.round ? queries.roundLetters(o.round) : queries.allLetters());
+      if (rows.length === 0) throw new UserError(o.round ? `no letters found for round '${o.round}'` : 'no letters yet');
+      const letters = rows.map((r) => ({
+        roundId: r.roundId,
+        organisation: r.recipient?.organisation ?? r.recipient?.name ?? '(unknown)',
+        state: r.state,
+        open: r.executionStatus === 'RUNNING',
+        requested: r.requested ?? r.outstanding,
+        progress: r.progress,
+        nextActionAt: r.nextActionAt,
+      }));
+      const today = new Date().toISOString().slice(0, 10);
+      const byRound = responseStats(letters, (l) => l.roundId, today);
+      const byOrganisation = responseStats(letters, (l) => l.organisation, today);
+      if (o.json) {
+        print(JSON.stringify({ rounds: byRound, organisations: byOrganisation }, null, 2));
+        return;
+      }
+      const cells = (x: import('../domain/stats').Stats) => [
+        x.letters, x.answeredInFull, x.answeredInPart, x.declined, x.unanswered, x.withdrawn, x.answeredWithinFirstDeadline,
+        Object.entries(x.medianWorkingDaysTo).map(([k, v]) => `${k}=${v ?? '-'}`).join(' '), x.chases, x.medianChasesToFull ?? '-',
+        x.overdueNow, x.overdueWorkingDays.max ?? '-',
+      ];
+      const head = ['letters', 'full', 'part', 'declined', 'unanswered', 'withdrawn', 'within first deadline', 'median working days to each document', 'chases', 'median chases to full', 'overdue now', 'most working days overdue'];
+      if (o.csv) {
+        const q = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+        print([['by', 'group', ...head].map(q).join(','), ...byRound.map((x) => ['round', x.group, ...cells(x)].map(q).join(',')), ...byOrganisation.map((x) => ['organisation', x.group, ...cells(x)].map(q).join(','))].join('\n'));
+        return;
+      }
+      for (const [title, list] of [['Rounds', byRound], ['Organisations', byOrganisation]] as const) {
+        say(title);
+        for (const x of list) say(`  ${x.group}\n${head.map((h, i) => `    ${h}: ${cells(x)[i]}`).join('\n')}`);
+      }
+    });
+
+  program
     .command('export <roundId>')
     .description("the round's register, as JSON (default) or CSV for a spreadsheet")
     .option('--csv', 'CSV (UTF-8 with BOM, ISO dates)')

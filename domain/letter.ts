@@ -80,6 +80,8 @@ export class Letter {
   unusableInput = false;
   /** Timeline entries dropped from the middle (see TIMELINE_KEEP). */
   omitted = 0;
+  /** The first step's date as first planned: the deadline "answered within the first deadline" is measured against. */
+  firstPlanned: string | null = null;
   /** Bumped on every change, so the workflow can wake up and re-plan. */
   version = 0;
 
@@ -97,6 +99,7 @@ export class Letter {
     }
     try {
       this.steps = planSteps(input.policy, { sentOn: input.sentOn, sentAt: this.input.sentAt! });
+      if (this.steps[0]) this.firstPlanned = localDateOf(this.steps[0].dueAt, input.policy.timezone);
     } catch (err) {
       if (!(err instanceof ScheduleError)) throw err;
       this.needsAttention(startedAt, `its steps cannot be planned: ${err.message}`);
@@ -141,6 +144,12 @@ export class Letter {
       else if (d?.declinedOn) answered[k] = { declinedOn: d.declinedOn };
     }
     return { next: this.nextAction()?.kind ?? null, answered };
+  }
+
+  /** progress() with what statistics need (issue 16): kept apart so letters started before it publish what they did. */
+  progressWithStats(): LetterProgress {
+    const first = this.firstPlanned;
+    return { ...this.progress(), sentOn: this.input.sentOn, ...(first ? { firstDeadline: first } : {}), chases: this.emails.filter((e) => e.kind === 'chase').length };
   }
 
   status(): LetterStatus {

@@ -147,6 +147,10 @@ export interface LetterProgress {
   next: StepAction | null;
   /** Requested documents that are no longer outstanding, with when. */
   answered: Partial<Record<DocumentKey, { receivedOn: string } | { declinedOn: string }>>;
+  /** For statistics (issue 16; letters started before it lack them): the date working days count from, the first step's planned date, chases sent. */
+  sentOn?: string;
+  firstDeadline?: string;
+  chases?: number;
 }
 
 export interface EmailRecord {

@@ -218,3 +218,23 @@ test('round-wide extend: --dry-run changes nothing; then each letter is changed 
   const both = await run(['pause', `${round}/b`, '--round', round]);
   expect(both.err).toContain('give one letter id, or a selection');
 });
+
+test('rounds stats reads the registers (visibility and memos): a letter answered in full, one partly, one declined', async () => {
+  const round = `stats-${process.pid}-${Date.now().toString(36)}`;
+  const inputs = ['a', 'b', 'c'].map((letterId) => letterInput({ roundId: round, letterId, letterDate: '2027-01-11', sentOn: '2027-01-11', policy: kept, recipient: { ...letterInput().recipient, organisation: `Org ${letterId}` } }));
+  await startLetters(world.env.client, inputs);
+  const h = (l: string) => world.env.client.workflow.getHandle(api.workflowIdFor(round, l));
+  // The server's clock is today's: receipts dated today count from 11 January 2027 as 0 working days.
+  await h('a').executeUpdate(api.recordReceipt, { args: [{ documents: inputs[0].documents }] });
+  await h('b').executeUpdate(api.recordReceipt, { args: [{ documents: ['problemProfile'] }] });
+  await h('c').executeUpdate(api.recordDecline, { args: [{ reason: 'not held' }] });
+  const r = await eventually(async () => {
+    const x = await run(['stats', '--round', round, '--json']);
+    const stats = x.code === 0 ? JSON.parse(x.out) : undefined;
+    return stats?.rounds[0]?.answeredInFull === 1 && stats.rounds[0].declined === 1 && stats;
+  });
+  expect(r.rounds[0]).toMatchObject({ group: round, letters: 3, answeredInFull: 1, answeredInPart: 1, declined: 1, unanswered: 0, chases: 0, overdueNow: 0 });
+  expect(r.organisations.map((o: { group: string }) => o.group)).toEqual(['Org a', 'Org b', 'Org c']);
+  const csv = await run(['stats', '--round', round, '--csv']);
+  expect(csv.out.split('\n')[1]).toMatch(new RegExp(`^round,${round},3,1,1,1,0,0,`));
+});

@@ -58,7 +58,8 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
         { key: api.Outstanding, value: outstanding },
       ]);
     }
-    const progress = l.progress();
+    // Statistics fields (issue 16) only for letters that start with them: an older letter's memo changes when it did.
+    const progress = patched('progress-stats') ? l.progressWithStats() : l.progress();
     const progressKey = JSON.stringify(progress);
     // Added after histories were recorded: letters that started without it never publish it.
     if (progressKey !== publishedProgress && patched('progress-memo')) {
