@@ -63,6 +63,12 @@ const name = (s: string | undefined) => (s === undefined ? undefined : cleanText
 
 type Ended = 'complete' | 'declined' | 'unanswered' | 'withdrawn';
 
+/** A letter's state carried into a new run of its workflow (continue-as-new). */
+export type CarriedLetter = Pick<
+  Letter,
+  'steps' | 'documents' | 'timeline' | 'emails' | 'pausedAt' | 'ended' | 'attention' | 'unusableInput' | 'omitted' | 'closureReasons' | 'firstPlanned'
+>;
+
 export class Letter {
   /** Not readonly: a calendar change (changeCalendar) replaces its policy's closures or holidays. */
   input: LetterInput;
@@ -86,11 +92,16 @@ export class Letter {
   version = 0;
 
   /** Never throws: an input that cannot be used, or a schedule that cannot be planned, puts the letter in needs-attention. */
-  constructor(raw: LetterInput, startedAt: string) {
+  constructor(raw: LetterInput, startedAt: string, carried?: CarriedLetter) {
     const { input, problems } = readLetterInput(raw);
     this.input = { ...input, sentAt: input.sentAt ?? startedAt };
     for (const key of input.documents) this.documents[key] = { requested: true };
     this.steps = [];
+    if (carried) {
+      // A new run of the same letter (continue-as-new): its state as the last run left it.
+      Object.assign(this, carried);
+      return;
+    }
     if (problems.length > 0) {
       this.unusableInput = true;
       const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
@@ -104,6 +115,12 @@ export class Letter {
       if (!(err instanceof ScheduleError)) throw err;
       this.needsAttention(startedAt, `its steps cannot be planned: ${err.message}`);
     }
+  }
+
+  /** What a new run of this letter starts from (continue-as-new); the input is carried beside it. */
+  carry(): CarriedLetter {
+    const { steps, documents, timeline, emails, pausedAt, ended, attention, unusableInput, omitted, closureReasons, firstPlanned } = this;
+    return { steps, documents, timeline, emails, pausedAt, ended, attention, unusableInput, omitted, closureReasons, firstPlanned };
   }
 
   // ---- what the letter looks like now ----

@@ -14,6 +14,7 @@ import { planSteps } from '../domain/schedule';
 import type { LetterInput } from '../domain/types';
 import { main } from '../client/cli';
 import { startLetters } from '../client/letters';
+import { listLetters, queries } from '../client/queries';
 import * as api from '../workflows/letter-api';
 import { BUNDLE_OPTIONS } from '../worker/bundle';
 import { createLetterWorker } from '../worker/worker';
@@ -237,4 +238,37 @@ test('rounds stats reads the registers (visibility and memos): a letter answered
   expect(r.organisations.map((o: { group: string }) => o.group)).toEqual(['Org a', 'Org b', 'Org c']);
   const csv = await run(['stats', '--round', round, '--csv']);
   expect(csv.out.split('\n')[1]).toMatch(new RegExp(`^round,${round},3,1,1,1,0,0,`));
+});
+
+test('a letter with 3,000 notes continues as new when Temporal suggests it: history bounded, state, timeline and register intact', async () => {
+  const input = letterInput({ roundId: `notes-${process.pid}-${Date.now().toString(36)}`, letterId: 'many', letterDate: '2027-01-11', sentOn: '2027-01-11', policy: kept });
+  await startLetters(world.env.client, [input]);
+  const handle = world.env.client.workflow.getHandle(api.workflowIdFor(input.roundId, 'many'));
+  const firstRun = (await handle.describe()).runId;
+  const before = await handle.query(api.status);
+  await handle.executeUpdate(api.recordReceipt, { args: [{ documents: ['problemProfile'] }] });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => { // (a workflow takes at most 10 updates in flight)
+      while (next < 3000) {
+        const n = next++;
+        await handle.executeUpdate(api.addNote, { args: [{ text: `note ${n}` }] });
+      }
+    }),
+  );
+  const d = await handle.describe();
+  expect(d.runId).not.toBe(firstRun); // it continued as new at least once
+  expect(d.historyLength).toBeLessThan(10_000); // the current run's history stays bounded
+  const s = await handle.query(api.status);
+  expect(s.steps).toEqual(before.steps);
+  expect(s.documents.problemProfile?.receivedOn).toBeDefined();
+  expect(s.state).toBe('partial');
+  // 1 recorded-sent + 1 receipt + 3,000 notes: the first 20 and last 100 kept, the rest counted.
+  expect(s.timeline).toHaveLength(121);
+  expect(s.timeline[20]).toMatchObject({ kind: 'omitted', message: expect.stringContaining('2882 entries omitted') });
+  expect(new Set(s.timeline.filter((e) => e.kind === 'note').map((e) => e.note)).size).toBe(118);
+  expect(s.timeline.at(-1)?.kind).toBe('note');
+  // The register still lists it with its memo and state.
+  const row = await eventually(async () => (await listLetters(world.env.client, queries.roundLetters(input.roundId)))[0]);
+  expect(row).toMatchObject({ state: 'partial', recipient: { name: input.recipient.name }, executionStatus: 'RUNNING' });
 });

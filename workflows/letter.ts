@@ -5,17 +5,19 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  continueAsNew,
   log,
   patched,
   proxyActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { renderFollowUp, renderLetterEmail, type EmailMessage } from '../domain/email';
-import { Letter } from '../domain/letter';
+import { Letter, type CarriedLetter } from '../domain/letter';
 import type { ScheduledStep } from '../domain/schedule';
 import type { EmailRecord, LetterInput, LetterStatus } from '../domain/types';
 import * as api from './letter-api';
@@ -39,8 +41,9 @@ const { sendEmail } = proxyActivities<Activities>({
 
 const now = (): string => new Date().toISOString();
 
-export async function letter(input: LetterInput): Promise<LetterStatus> {
-  const l = new Letter(input, now());
+export async function letter(input: LetterInput, carried?: CarriedLetter): Promise<LetterStatus> {
+  // A run continued from an earlier one (see below) starts from the state that run carried.
+  const l = new Letter(input, now(), carried);
 
   // Keeps the search attributes (what registers and "overdue" queries read) and the progress
   // memo (what a register row shows besides) in step with the letter.
@@ -116,11 +119,17 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
   onUpdate(api.changeCalendar, (p, at) => l.changeCalendar(p, at), (p) => void l.validateCalendar(p));
 
   // Nothing is sent or recorded for a letter whose fields are unusable: it waits in needs-attention.
-  if (!l.unusableInput) await sendOrRecord(l);
+  if (!l.unusableInput && !carried) await sendOrRecord(l);
   l.skipOverdue(now());
   publish();
 
   while (!l.ended) {
+    // A long history (thousands of notes or signals): go on in a new run carrying the state, once
+    // every handler has finished (issue 16). Only evaluated when suggested, so older histories replay as before.
+    if (workflowInfo().continueAsNewSuggested && patched('continue-as-new')) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof letter>(l.input, l.carry());
+    }
     const step = l.nextStep();
     const version = l.version;
     if (!step) {
