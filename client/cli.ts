@@ -8,7 +8,7 @@ import { isLetterState, LETTER_STATES, type LetterState as LetterStateName } fro
 import { connectClient, NamespaceNotReadyError, notReady, temporalSettings, TemporalUnreachableError, type TemporalSettings } from '../worker/connection';
 import { MissingBinaryError } from '../worker/temporal-binaries';
 import { causeChain, describeError, grpcCode, SystemError, temporalFailure, UserError } from './errors';
-import { formatLetter, formatRegister, formatRounds, terminalSafe, when } from './format';
+import { formatExplanations, formatLetter, formatRegister, formatRounds, terminalSafe, when } from './format';
 import { letterInputs, letterStatus, NO_WORKER, startLetters, updateLetter, workerPolling } from './letters';
 // Commands load what only they need when they run (the round-folder parser, the worker, the web
 // server, the demo's test server): `rounds status` started in 0.75 s when everything loaded eagerly.
@@ -23,6 +23,7 @@ const searchAttributes = (): typeof import('../worker/search-attributes') => req
 const setup = (): typeof import('./setup') => require('./setup');
 const publisher = (): typeof import('./publish') => require('./publish');
 const inboxCommands = (): typeof import('./inbox') => require('./inbox');
+const rounds = (): typeof import('./round-actions') => require('./round-actions');
 /* eslint-enable @typescript-eslint/no-require-imports */
 import { listLetters, queries, registerOrder, summarise } from './queries';
 import { registerWebCommands } from './web-commands';
@@ -57,6 +58,17 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return c;
   };
 
+  /** One line per letter, refusals marked; the exit code is 1 when any letter refused. */
+  const reportOutcomes = (outcomes: import('./round-actions').Outcome[], json?: boolean) => {
+    if (json) print(JSON.stringify(outcomes.map(({ workflowId, ok, message }) => ({ workflowId, ok, message })), null, 2));
+    else {
+      for (const r of outcomes) say(`${r.ok ? 'changed ' : 'REFUSED '} ${r.workflowId}: ${r.message}`);
+      const refused = outcomes.filter((r) => !r.ok).length;
+      say(`${outcomes.length - refused} changed, ${refused} refused${outcomes.length === 0 ? ' (no letters matched)' : ''}`);
+    }
+    if (outcomes.some((r) => !r.ok)) throw new ExitCode(1);
+  };
+
   program
     .description('Request rounds: one letter per recipient, chased on working days until the documents arrive.')
     .option('--address <host:port>', 'Temporal frontend (default: TEMPORAL_ADDRESS or localhost:7233)')
@@ -67,7 +79,12 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s.split('\n').map(terminalSafe).join('\n')) })
     // A malformed letter id is the person's mistake: say so before trying to reach Temporal.
     .hook('preAction', (_program, action) => {
-      if (action.registeredArguments[0]?.name() === 'workflowId') checkId(String(action.processedArgs[0]));
+      // (Optional for the actions that can also take a selection of letters: --round and the like.)
+      const sel = action.opts();
+      const selection = ['round', 'state', 'overdue', 'organisation', 'ids'].some((k) => sel[k] !== undefined);
+      // `rounds note --round r <text...>`: with a selection, the words are the note's text.
+      if (action.name() === 'note' && selection) return;
+      if (action.registeredArguments[0]?.name() === 'workflowId' && action.processedArgs[0] !== undefined) checkId(String(action.processedArgs[0]));
     });
 
   program
@@ -156,12 +173,13 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .command('show <workflowId>')
     .description("one letter: its documents, next action and timeline (workflowId is '<roundId>/<letterId>')")
     .option('--json', 'machine-readable output')
-    .action(async (id: string, o: { json?: boolean }) => {
+    .option('--explain', 'how each date was worked out (base date, working days, days skipped, time and offset)')
+    .action(async (id: string, o: { json?: boolean; explain?: boolean }) => {
       const c = await getClient();
       await needWorker(c);
       const s = await letterStatus(c, id);
-      if (o.json) print(JSON.stringify(s, null, 2));
-      else say(formatLetter(s));
+      if (o.json) print(JSON.stringify(o.explain ? s.explanations ?? [] : s, null, 2));
+      else say(o.explain ? formatExplanations(s) : formatLetter(s));
     });
 
   const docsOption = () => new Option('--doc <key...>', `document keys: ${DOCUMENT_KEYS.join(', ')}`).argParser(collectDocs);
@@ -189,48 +207,170 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       say(`${id}: ${s.state}; outstanding: ${s.outstanding.join(', ') || 'nothing'}`);
     });
 
-  program
-    .command('extend <workflowId>')
-    .description('move the remaining steps later: to a date, or by working days')
-    .addOption(new Option('--until <date>', 'the new date of the next action').conflicts('workingDays'))
-    .addOption(new Option('--working-days <n>', 'move every remaining step by n working days').argParser(parsePositiveInt('--working-days')))
-    .option('--reason <text>', 'why')
-    .option('--by <name>', 'who agreed it')
-    .action(async (id: string, o: { until?: string; workingDays?: number; reason?: string; by?: string }) => {
-      if (!o.until && !o.workingDays) throw new UserError('extend: give --until <date> or --working-days <n>');
-      const s = await updateLetter(await workerClient(), id, 'extendDeadline', { until: o.until, workingDays: o.workingDays, reason: o.reason, by: by(o) });
-      say(`${id}: next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`);
-    });
+  // Issue 16: extend, pause, resume, withdraw and note take one letter, or a selection of letters
+  // (each changed through its own update; a letter that refuses is reported and the rest go on).
+  const selectable = (cmd: Command) =>
+    cmd
+      .option('--round <id>', 'every letter of this round (with the options below: those of them that match)')
+      .option('--state <state>', `letters in this state (${Object.keys(LETTER_STATES).join(', ')})`)
+      .option('--overdue', "open letters whose next action's time has passed")
+      .option('--organisation <name>', "letters to this organisation (or recipient's name)")
+      .option('--ids <ids>', 'these letters, comma-separated <roundId>/<letterId>')
+      .option('--dry-run', 'list the letters it would change, and change nothing')
+      .option('--json', 'machine-readable report');
+  type Selection = { round?: string; state?: string; overdue?: boolean; organisation?: string; ids?: string; dryRun?: boolean; json?: boolean };
+  const act = async <K extends keyof import('./letters').Updates>(
+    id: string | undefined,
+    o: Selection,
+    name: K,
+    payload: import('./letters').PayloadOf<import('./letters').Updates[K]>,
+    describe: (s: import('../domain/types').LetterStatus) => string,
+    what: string,
+  ) => {
+    const selected = o.round !== undefined || o.state !== undefined || o.overdue || o.organisation !== undefined || o.ids !== undefined;
+    if (id !== undefined && selected) throw new UserError('give one letter id, or a selection (--round, --state, --overdue, --organisation, --ids), not both');
+    if (id === undefined && !selected) throw new UserError('say which letter: <roundId>/<letterId>, or a selection (--round, --state, --overdue, --organisation, --ids)');
+    if (id !== undefined) {
+      if (o.dryRun) {
+        const s = await letterStatus(await workerClient(), id);
+        say(`dry run: would ${what} ${id} (now ${s.state}); nothing was changed`);
+        return;
+      }
+      say(`${id}: ${describe(await updateLetter(await workerClient(), id, name, payload))}`);
+      return;
+    }
+    const ids = o.ids?.split(',').map((x) => checkId(x.trim())).filter(Boolean);
+    const c = o.dryRun ? await getClient() : await workerClient();
+    const rows = await rounds().selectLetters(c, { round: o.round, state: o.state, overdue: o.overdue, organisation: o.organisation, ids });
+    if (o.dryRun) {
+      if (o.json) print(JSON.stringify(rows.map((r) => ({ workflowId: r.workflowId, state: r.state, nextActionAt: r.nextActionAt })), null, 2));
+      else {
+        say(`dry run: would ${what} ${rows.length} letter${rows.length === 1 ? '' : 's'}; nothing was changed`);
+        for (const r of rows) say(`  ${r.workflowId} (${r.state}${r.nextActionAt ? `, next at ${when(r.nextActionAt)}` : ''})`);
+      }
+      return;
+    }
+    const progress = (done: number, total: number) => {
+      if (done === total || done % 25 === 0) err.write(`rounds: ${done}/${total} letters\n`);
+    };
+    reportOutcomes(await rounds().applyToRows(c, rows, name, payload, { onProgress: progress, describe }), o.json);
+  };
+  const nextText = (s: import('../domain/types').LetterStatus) => `${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`;
+
+  selectable(
+    program
+      .command('extend [workflowId]')
+      .description('move the remaining steps later: to a date, or by working days (one letter, or a selection)')
+      .addOption(new Option('--until <date>', 'the new date of the next action').conflicts('workingDays'))
+      .addOption(new Option('--working-days <n>', 'move every remaining step by n working days').argParser(parsePositiveInt('--working-days')))
+      .option('--reason <text>', 'why')
+      .option('--by <name>', 'who agreed it'),
+  ).action(async (id: string | undefined, o: Selection & { until?: string; workingDays?: number; reason?: string; by?: string }) => {
+    if (!o.until && !o.workingDays) throw new UserError('extend: give --until <date> or --working-days <n>');
+    const what = o.until ? `extend to ${o.until}` : `extend by ${o.workingDays} working days`;
+    await act(id, o, 'extendDeadline', { until: o.until, workingDays: o.workingDays, reason: o.reason, by: by(o) }, nextText, what);
+  });
 
   for (const [name, update, description] of [
     ['pause', 'pause', 'stop chasing until resumed'],
     ['withdraw', 'withdraw', 'withdraw the letter: nothing more is sent'],
   ] as const) {
-    program
-      .command(`${name} <workflowId>`)
-      .description(description)
-      .option('--reason <text>', 'why')
-      .option('--by <name>', 'who')
-      .action(async (id: string, o: { reason?: string; by?: string }) => {
-        const s = await updateLetter(await workerClient(), id, update, { reason: o.reason, by: by(o) });
-        say(`${id}: ${s.state}`);
-      });
-  }
-  program
-    .command('resume <workflowId>')
-    .description('resume chasing; the remaining steps move later by the working days paused')
-    .option('--by <name>', 'who')
-    .action(async (id: string, o: { by?: string }) => {
-      const s = await updateLetter(await workerClient(), id, 'resume', { by: by(o) });
-      say(`${id}: ${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`);
+    selectable(
+      program
+        .command(`${name} [workflowId]`)
+        .description(`${description} (one letter, or a selection)`)
+        .option('--reason <text>', 'why')
+        .option('--by <name>', 'who'),
+    ).action(async (id: string | undefined, o: Selection & { reason?: string; by?: string }) => {
+      await act(id, o, update, { reason: o.reason, by: by(o) }, (s) => s.state, name);
     });
-  program
-    .command('note <workflowId> <text...>')
-    .description("add a note to the letter's timeline")
+  }
+  selectable(
+    program
+      .command('resume [workflowId]')
+      .description('resume chasing; the remaining steps move later by the working days paused (one letter, or a selection)')
+      .option('--by <name>', 'who'),
+  ).action(async (id: string | undefined, o: Selection & { by?: string }) => {
+    await act(id, o, 'resume', { by: by(o) }, nextText, 'resume');
+  });
+  selectable(
+    program
+      .command('note [workflowId] [text...]')
+      .description("add a note to the letter's timeline (one letter: note <id> <text>; or a selection: note --round <id> <text>)")
+      .option('--by <name>', 'who'),
+  ).action(async (id: string | undefined, words: string[], o: Selection & { by?: string }) => {
+    const selected = ['round', 'state', 'overdue', 'organisation', 'ids'].some((k) => o[k as keyof Selection] !== undefined);
+    const text = (selected && id !== undefined ? [id, ...words] : words).join(' ');
+    await act(selected ? undefined : id, o, 'addNote', { text, by: by(o) }, () => 'note added', 'add the note to');
+  });
+
+  // ---- issue 16: calendar changes and round-wide actions ----
+  const calendar = program.command('calendar').description('changes to the working-day calendar that reach open letters');
+  calendar
+    .command('close <from> [to]')
+    .description('close the office from <from> to <to> (inclusive): every open letter concerned plans its remaining steps again')
+    .option('--reason <text>', 'why (shown on each letter whose dates move)')
+    .option('--round <id>', 'only the letters of this round (default: every open letter)')
     .option('--by <name>', 'who')
-    .action(async (id: string, text: string[], o: { by?: string }) => {
-      await updateLetter(await workerClient(), id, 'addNote', { text: text.join(' '), by: by(o) });
-      say(`${id}: note added`);
+    .option('--dry-run', 'list the letters it would go to, and change nothing')
+    .option('--json', 'machine-readable report')
+    .action(async (from: string, to: string | undefined, o: { reason?: string; round?: string; by?: string; dryRun?: boolean; json?: boolean }) => {
+      const payload = rounds().closurePayload(from, to, o.reason, by(o));
+      const c = o.dryRun ? await getClient() : await workerClient();
+      const letters = await rounds().openLetters(c, o.round);
+      if (o.dryRun) {
+        say(`dry run: the closure would go to ${letters.length} open letter${letters.length === 1 ? '' : 's'}; nothing was changed`);
+        for (const l of letters) say(`  ${l.workflowId}`);
+        return;
+      }
+      const progress = (done: number, total: number) => {
+        if (done === total || done % 25 === 0) err.write(`rounds: ${done}/${total} letters\n`);
+      };
+      const outcomes = await rounds().applyToLetters(c, letters.map((l) => l.workflowId), 'changeCalendar', payload, { onProgress: progress, describe: rounds().calendarMessage });
+      reportOutcomes(outcomes, o.json);
+    });
+
+  program
+    .command('stats')
+    .description('response statistics per round and per organisation (across rounds), from the registers')
+    .option('--round <id>', 'only this round')
+    .option('--json', 'machine-readable output')
+    .option('--csv', 'CSV output')
+    .action(async (o: { round?: string; json?: boolean; csv?: boolean }) => {
+      const { responseStats } = require('../domain/stats') as typeof import('../domain/stats'); // eslint-disable-line @typescript-eslint/no-require-imports
+      const rows = await listLetters(await getClient(), o.round ? queries.roundLetters(o.round) : queries.allLetters());
+      if (rows.length === 0) throw new UserError(o.round ? `no letters found for round '${o.round}'` : 'no letters yet');
+      const letters = rows.map((r) => ({
+        roundId: r.roundId,
+        organisation: r.recipient?.organisation ?? r.recipient?.name ?? '(unknown)',
+        state: r.state,
+        open: r.executionStatus === 'RUNNING',
+        requested: r.requested ?? r.outstanding,
+        progress: r.progress,
+        nextActionAt: r.nextActionAt,
+      }));
+      const today = new Date().toISOString().slice(0, 10);
+      const byRound = responseStats(letters, (l) => l.roundId, today);
+      const byOrganisation = responseStats(letters, (l) => l.organisation, today);
+      if (o.json) {
+        print(JSON.stringify({ rounds: byRound, organisations: byOrganisation }, null, 2));
+        return;
+      }
+      const cells = (x: import('../domain/stats').Stats) => [
+        x.letters, x.answeredInFull, x.answeredInPart, x.declined, x.unanswered, x.withdrawn, x.answeredWithinFirstDeadline,
+        Object.entries(x.medianWorkingDaysTo).map(([k, v]) => `${k}=${v ?? '-'}`).join(' '), x.chases, x.medianChasesToFull ?? '-',
+        x.overdueNow, x.overdueWorkingDays.max ?? '-',
+      ];
+      const head = ['letters', 'full', 'part', 'declined', 'unanswered', 'withdrawn', 'within first deadline', 'median working days to each document', 'chases', 'median chases to full', 'overdue now', 'most working days overdue'];
+      if (o.csv) {
+        const q = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+        print([['by', 'group', ...head].map(q).join(','), ...byRound.map((x) => ['round', x.group, ...cells(x)].map(q).join(',')), ...byOrganisation.map((x) => ['organisation', x.group, ...cells(x)].map(q).join(','))].join('\n'));
+        return;
+      }
+      for (const [title, list] of [['Rounds', byRound], ['Organisations', byOrganisation]] as const) {
+        say(title);
+        for (const x of list) say(`  ${x.group}\n${head.map((h, i) => `    ${h}: ${cells(x)[i]}`).join('\n')}`);
+      }
     });
 
   program

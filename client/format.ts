@@ -84,6 +84,17 @@ export function formatRegister(rows: LetterRow[], opts: { now?: Date; empty?: st
   );
 }
 
+/** `rounds show --explain`: why each step falls when it does (domain/explain.ts). */
+export function formatExplanations(s: LetterStatus): string {
+  const lines = [`${s.roundId}/${s.letterId}: how its dates were worked out`];
+  for (const e of s.explanations ?? []) {
+    const step = s.steps.find((x) => x.index === e.step);
+    lines.push(`  ${e.text}${step && step.status !== 'pending' ? ` (${step.status})` : ''}`);
+  }
+  if (!s.explanations?.length) lines.push('  no steps are planned');
+  return terminalLines(lines);
+}
+
 export function formatLetter(s: LetterStatus): string {
   const r = s.recipient;
   const lines = [

@@ -81,5 +81,10 @@ export function readProgressMemo(memo: Record<string, unknown> | undefined): Let
     else if (typeof d.declinedOn === 'string') answered[k] = { declinedOn: d.declinedOn };
     else return undefined;
   }
-  return { next: p.next ?? null, answered };
+  const stats = {
+    ...(typeof p.sentOn === 'string' ? { sentOn: p.sentOn } : {}),
+    ...(typeof p.firstDeadline === 'string' ? { firstDeadline: p.firstDeadline } : {}),
+    ...(typeof p.chases === 'number' ? { chases: p.chases } : {}),
+  };
+  return { next: p.next ?? null, answered, ...stats };
 }

@@ -8,7 +8,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { localDateOf, localTimeOn } from '../domain/calendar';
+import { CALENDAR_YEARS, holidayTableFrom, localDateOf, localTimeOn } from '../domain/calendar';
+import type { Policy } from '../domain/policy';
 import { cleanLetterInput } from '../domain/letter-input';
 import { ScheduleError } from '../domain/schedule';
 import { planLetter, resolveSentOn, SentOnError } from '../domain/start';
@@ -58,7 +59,7 @@ export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery
       sentOn: sentOn ?? l.letterDate,
       sentAt,
       documents: l.documents,
-      policy: l.policy,
+      policy: withHolidays(l.policy, sentOn ?? l.letterDate),
       delivery: opts.delivery,
       body: opts.delivery === 'send' ? l.body : undefined,
     });
@@ -78,6 +79,15 @@ export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery
     throw new UserError(`the letters' steps cannot be planned; nothing was started:\n${problems.slice(0, 10).join('\n')}${more}`);
   }
   return inputs;
+}
+
+/**
+ * The letter keeps the bank holidays in force when it starts (from its year on), so a worker
+ * with a regenerated table does not move its dates; a new table reaches it by `changeCalendar`.
+ */
+function withHolidays(policy: Policy, sentOn: string | undefined): Policy {
+  const year = Number(sentOn?.slice(0, 4));
+  return Number.isInteger(year) && year >= CALENDAR_YEARS.first ? { ...policy, holidays: holidayTableFrom(year) } : policy;
 }
 
 /** How a letter's workflow is started (bench/bare.ts sends exactly this, as its baseline). */
@@ -149,7 +159,7 @@ export async function letterStatus(client: Client, workflowId: string): Promise<
   }
 }
 
-type Updates = {
+export type Updates = {
   recordReceipt: typeof api.recordReceipt;
   recordDecline: typeof api.recordDecline;
   extendDeadline: typeof api.extendDeadline;
@@ -159,9 +169,10 @@ type Updates = {
   addNote: typeof api.addNote;
   triageReply: typeof api.triageReply;
   correctAddress: typeof api.correctAddress;
+  changeCalendar: typeof api.changeCalendar;
 };
 
-type PayloadOf<D> = D extends UpdateDefinition<LetterStatus, [infer P]> ? P : never;
+export type PayloadOf<D> = D extends UpdateDefinition<LetterStatus, [infer P]> ? P : never;
 
 /** Sends one of the letter's updates; a rejection comes back as a UserError with the workflow's own message. */
 export async function updateLetter<K extends keyof Updates>(

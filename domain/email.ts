@@ -94,6 +94,8 @@ export function renderFollowUp(
   stepIndex: number,
   chaseNumber: number,
   outstanding: DocumentKey[],
+  /** The deadline that passed, stated in the first chase. */
+  deadline?: { workingDays: number; on: string },
 ): EmailMessage {
   const letterDate = formatLongDate(input.letterDate);
   const quoted = `"${input.subject}"`;
@@ -107,7 +109,7 @@ export function renderFollowUp(
       : `Escalation: ${input.subject} (our letter of ${letterDate})`;
   const opening =
     kind === 'chase'
-      ? `On ${letterDate} we wrote to you (${quoted}) asking for some documents. We have not yet received the following:`
+      ? `On ${letterDate} we wrote to you (${quoted}) asking for some documents${deadline ? `; we asked for a reply within ${deadline.workingDays} working day${deadline.workingDays === 1 ? '' : 's'}, by ${formatLongDate(deadline.on)}` : ''}. We have not yet received the following:`
       : `On ${letterDate} we wrote to ${input.recipient.name} (${quoted}) and have since sent reminders. The following are still outstanding, and we are now raising this with you:`;
   const thanks = received.length > 0 ? `Thank you for what you have sent so far (${received.join('; ')}).` : undefined;
   const closing = `Please send them, or tell us when we can expect them, to ${c.name}${c.role ? `, ${c.role}` : ''}, at ${c.email} (a reply to this email reaches them).`;

@@ -167,6 +167,8 @@ export function readLetterInput(raw: unknown): { input: LetterInput; problems: s
 }
 
 const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** A bank holiday table of a few decades (about 8 a year). */
+const MAX_HOLIDAYS = 1000;
 
 function readPolicy(raw: unknown, problems: string[]): Policy {
   const none: Policy = { ...DEFAULT_POLICY, steps: [] };
@@ -198,6 +200,13 @@ function readPolicy(raw: unknown, problems: string[]): Policy {
     steps.push({ after: wd ? { unit: 'workingDays', days: a!.days as number } : { unit: 'duration', ms: a!.ms as number }, action: action as PolicyStep['action'] });
   }
   if (raw.afterReply !== undefined && raw.afterReply !== 'hold' && raw.afterReply !== 'continue') return bad(`afterReply: expected hold or continue, got ${echo(raw.afterReply)}`);
-  const afterReply = raw.afterReply === undefined ? {} : { afterReply: raw.afterReply as 'hold' | 'continue' };
-  return { steps, sendAt: raw.sendAt, timezone: raw.timezone, closures: raw.closures as string[], ...afterReply };
+  const policy: Policy = { steps, sendAt: raw.sendAt, timezone: raw.timezone, closures: raw.closures as string[] };
+  if (raw.afterReply !== undefined) policy.afterReply = raw.afterReply as 'hold' | 'continue';
+  if (raw.holidays !== undefined) {
+    const ok = Array.isArray(raw.holidays) && raw.holidays.length <= MAX_HOLIDAYS &&
+      raw.holidays.every((h) => Array.isArray(h) && h.length === 2 && isIsoDate(h[0]) && typeof h[1] === 'string' && h[1].length <= 100);
+    if (!ok) return bad(`holidays: expected at most ${MAX_HOLIDAYS} [date, name] pairs like ['2020-12-28', 'Boxing Day (substitute day)'], got ${echo(raw.holidays)}`);
+    policy.holidays = (raw.holidays as [string, string][]).map(([d, n]) => [d, n]);
+  }
+  return policy;
 }

@@ -1,12 +1,14 @@
 // One letter's state and its rules: what was requested, what came in, which policy steps
 // remain. Plain data and methods, no Temporal: the workflow holds one of these, wires its
 // messages to the methods and waits on its timers (see workflows/letter.ts).
-import { CalendarError, localDateOf, nextWorkingDay, parseIsoDate } from './calendar';
+import { CalendarError, isInCalendar, isIsoDate, localDateOf, nextWorkingDay, parseIsoDate } from './calendar';
 import { DOCUMENT_KEYS, DOCUMENT_LABELS, isDocumentKey, type DocumentKey } from './documents';
 import { readLetterInput } from './letter-input';
-import type { StepAction } from './policy';
+import { MAX_CLOSURES, type Policy, type StepAction } from './policy';
 import {
+  calendarOf,
   nextPending,
+  replanOn,
   planFrom,
   planSteps,
   ScheduleError,
@@ -17,10 +19,13 @@ import {
   stepsToSkip,
   type ScheduledStep,
 } from './schedule';
+import { explainStep, firstDeadline, type StepExplanation } from './explain';
+import { formatLongDate } from './email';
 import { suggestDocuments } from './replies';
 import { LETTER_STATES, type LetterState } from './states';
 import { cap, cleanText, echo, echoText } from './text';
 import type {
+  CalendarPayload,
   CorrectAddressPayload,
   FileMailPayload,
   ReplyRecord,
@@ -67,8 +72,36 @@ const name = (s: string | undefined) => (s === undefined ? undefined : cleanText
 
 type Ended = 'complete' | 'declined' | 'unanswered' | 'withdrawn';
 
+/** A letter's state carried into a new run of its workflow (continue-as-new). */
+export type CarriedLetter = Pick<
+  Letter,
+  | 'steps'
+  | 'documents'
+  | 'timeline'
+  | 'emails'
+  | 'pausedAt'
+  | 'ended'
+  | 'attention'
+  | 'unusableInput'
+  | 'omitted'
+  | 'closureReasons'
+  | 'firstPlanned'
+  // publication (issue 14) and replies (issue 13): carried too, or a new run would forget them.
+  | 'attachments'
+  | 'publishedDeclineReasons'
+  | 'replies'
+  | 'filedMail'
+  | 'heldBy'
+  | 'undeliverable'
+  | 'undeliverableSince'
+  | 'resendPending'
+>;
+
 export class Letter {
-  readonly input: LetterInput;
+  /** Not readonly: a calendar change (changeCalendar) replaces its policy's closures or holidays. */
+  input: LetterInput;
+  /** Why each closure added by changeCalendar was added. */
+  closureReasons: Record<string, string> = {};
   steps: ScheduledStep[];
   documents: Partial<Record<DocumentKey, DocumentStatus>> = {};
   timeline: TimelineEntry[] = [];
@@ -81,6 +114,8 @@ export class Letter {
   unusableInput = false;
   /** Timeline entries dropped from the middle (see TIMELINE_KEEP). */
   omitted = 0;
+  /** The first step's date as first planned: the deadline "answered within the first deadline" is measured against. */
+  firstPlanned: string | null = null;
   /** Bumped on every change, so the workflow can wake up and re-plan. */
   version = 0;
   /** Documents received by post or by hand (publication, issue 14). */
@@ -98,11 +133,16 @@ export class Letter {
   resendPending = false;
 
   /** Never throws: an input that cannot be used, or a schedule that cannot be planned, puts the letter in needs-attention. */
-  constructor(raw: LetterInput, startedAt: string) {
+  constructor(raw: LetterInput, startedAt: string, carried?: CarriedLetter) {
     const { input, problems } = readLetterInput(raw);
     this.input = { ...input, sentAt: input.sentAt ?? startedAt };
     for (const key of input.documents) this.documents[key] = { requested: true };
     this.steps = [];
+    if (carried) {
+      // A new run of the same letter (continue-as-new): its state as the last run left it.
+      Object.assign(this, carried);
+      return;
+    }
     if (problems.length > 0) {
       this.unusableInput = true;
       const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
@@ -111,10 +151,21 @@ export class Letter {
     }
     try {
       this.steps = planSteps(input.policy, { sentOn: input.sentOn, sentAt: this.input.sentAt! });
+      if (this.steps[0]) this.firstPlanned = localDateOf(this.steps[0].dueAt, input.policy.timezone);
     } catch (err) {
       if (!(err instanceof ScheduleError)) throw err;
       this.needsAttention(startedAt, `its steps cannot be planned: ${err.message}`);
     }
+  }
+
+  /** What a new run of this letter starts from (continue-as-new); the input is carried beside it. */
+  carry(): CarriedLetter {
+    const { steps, documents, timeline, emails, pausedAt, ended, attention, unusableInput, omitted, closureReasons, firstPlanned } = this;
+    const { attachments, publishedDeclineReasons, replies, filedMail, heldBy, undeliverable, undeliverableSince, resendPending } = this;
+    return {
+      ...{ steps, documents, timeline, emails, pausedAt, ended, attention, unusableInput, omitted, closureReasons, firstPlanned },
+      ...{ attachments, publishedDeclineReasons, replies, filedMail, heldBy, undeliverable, undeliverableSince, resendPending },
+    };
   }
 
   // ---- what the letter looks like now ----
@@ -158,6 +209,12 @@ export class Letter {
     return { next: this.nextAction()?.kind ?? null, answered };
   }
 
+  /** progress() with what statistics need (issue 16): kept apart so letters started before it publish what they did. */
+  progressWithStats(): LetterProgress {
+    const first = this.firstPlanned;
+    return { ...this.progress(), sentOn: this.input.sentOn, ...(first ? { firstDeadline: first } : {}), chases: this.emails.filter((e) => e.kind === 'chase').length };
+  }
+
   status(): LetterStatus {
     const i = this.input;
     return {
@@ -181,7 +238,29 @@ export class Letter {
       ...(this.replies.length > 0 ? { replies: this.replies } : {}),
       ...(this.heldBy ? { heldBy: this.heldBy } : {}),
       ...(this.undeliverable ? { undeliverable: this.undeliverable } : {}),
+      explanations: this.explanations(),
     };
+  }
+
+  /** Why each step falls when it does (domain/explain.ts); a step that cannot be explained is left out, never fails the query. */
+  explanations(): StepExplanation[] {
+    const ctx = { policy: this.input.policy, letterDate: this.input.letterDate, sentOn: this.input.sentOn, closureReasons: this.closureReasons };
+    return this.steps.flatMap((s) => {
+      try {
+        return [explainStep(s, ctx)];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** The deadline the first chase states ("within 20 working days, by Tuesday 10 November 2020"). */
+  firstDeadline(): { workingDays: number; on: string } | undefined {
+    try {
+      return firstDeadline(this.steps, { policy: this.input.policy, letterDate: this.input.letterDate, sentOn: this.input.sentOn });
+    } catch {
+      return undefined;
+    }
   }
 
   /** The timeline as shown: with a marker where entries were left out. */
@@ -342,7 +421,9 @@ export class Letter {
         if (until <= current) throw new LetterRuleError(`until: ${until} is not later than the next ${next.action}, due on ${current}`);
       }
       const shift = until !== undefined ? shiftUntil(next, until, this.input.policy, this.steps) : shiftByWorkingDays(p.workingDays!);
-      return shiftPending(this.steps, this.input.policy, shift);
+      const why = p.reason === undefined ? '' : `: ${cap(note(p.reason)!, 200)}`;
+      const because = until !== undefined ? `extended to ${formatLongDate(until)} (${shift.workingDays} working days later)${why}` : `extended by ${p.workingDays} working days${why}`;
+      return shiftPending(this.steps, this.input.policy, shift, because);
     } catch (err) {
       if (err instanceof ScheduleError) throw new LetterRuleError(`${field}: the steps cannot be moved there: ${err.message}`);
       throw err;
@@ -375,7 +456,7 @@ export class Letter {
     }
     let working: string;
     try {
-      working = nextWorkingDay(date, { closures: this.input.policy.closures });
+      working = nextWorkingDay(date, calendarOf(this.input.policy));
     } catch (err) {
       if (!(err instanceof CalendarError)) throw err;
       throw new LetterRuleError(`until: ${err.message.replace(/^\w+: /, '')}`);
@@ -415,7 +496,9 @@ export class Letter {
     let problem: string | undefined;
     try {
       const shift = shiftForPause(this.pausedAt!, now, this.input.policy, this.steps);
-      this.steps = shiftPending(this.steps, this.input.policy, shift);
+      const tz = this.input.policy.timezone;
+      const because = `paused from ${formatLongDate(localDateOf(this.pausedAt!, tz))} to ${formatLongDate(localDateOf(now, tz))} (${shift.workingDays} working days)`;
+      this.steps = shiftPending(this.steps, this.input.policy, shift, because);
     } catch (err) {
       if (!(err instanceof ScheduleError)) throw err;
       problem = err.message;
@@ -650,6 +733,76 @@ export class Letter {
     return this.status();
   }
 
+  // ---- calendar changes (issue 16): closures and a new bank holiday table reach the letter by message ----
+
+  /**
+   * Checks a calendar change and plans it: the letter's policy and steps afterwards, and which
+   * steps moved. Closures add every day from `from` to `to`; `holidays` replaces the bank
+   * holiday table the letter counts with (it keeps the one it started with until told).
+   */
+  validateCalendar(p: CalendarPayload): { policy: Policy; steps: ScheduledStep[]; moved: { from: ScheduledStep; to: ScheduledStep }[] } {
+    this.mustBeOpen();
+    checkObject(p, ['from', 'to', 'reason', 'holidays', 'by']);
+    if (typeof p.reason !== 'string' || p.reason.trim() === '') throw new LetterRuleError('reason: say why the calendar changes (e.g. office closed), got nothing');
+    checkText(p.reason, 'reason', MAX_NAME);
+    checkText(p.by, 'by', MAX_NAME);
+    if (p.from === undefined && p.holidays === undefined) throw new LetterRuleError('give from (and to) for a closure, or holidays for a new bank holiday table');
+    const policy: Policy = { ...this.input.policy };
+    if (p.from !== undefined || p.to !== undefined) {
+      const from = this.checkCalendarDate(p.from, 'from');
+      const to = p.to === undefined ? from : this.checkCalendarDate(p.to, 'to');
+      if (to < from) throw new LetterRuleError(`to: ${to} is before from (${from})`);
+      const days = closedDays(from, to);
+      if (days.length > 366) throw new LetterRuleError(`to: a closure of at most 366 days, got ${days.length} (${from} to ${to})`);
+      const closures = [...new Set([...policy.closures, ...days])].sort();
+      if (closures.length > MAX_CLOSURES) throw new LetterRuleError(`the letter would have ${closures.length} closed days; at most ${MAX_CLOSURES}`);
+      policy.closures = closures;
+    }
+    if (p.holidays !== undefined) {
+      if (!Array.isArray(p.holidays) || p.holidays.length > 1000 || !p.holidays.every((h) => Array.isArray(h) && h.length === 2 && isIsoDate(h[0]) && typeof h[1] === 'string' && h[1].length <= 100)) {
+        throw new LetterRuleError(`holidays: expected at most 1000 [date, name] pairs like ['2020-12-28', 'Boxing Day (substitute day)'], got ${echo(p.holidays)}`);
+      }
+      policy.holidays = p.holidays.map(([d, n]) => [d, cleanText(n, 100)]);
+    }
+    const reason = cap(cleanText(p.reason, MAX_NAME), MAX_NAME);
+    const because = p.from !== undefined ? `${closureText(p.from, p.to)}: ${reason}` : `new bank holiday table: ${reason}`;
+    try {
+      const steps = replanOn(this.steps, this.input.policy, policy, this.input.sentOn, because);
+      const moved = steps.flatMap((to, i) => (to.dueAt !== this.steps[i].dueAt ? [{ from: this.steps[i], to }] : []));
+      return { policy, steps, moved };
+    } catch (err) {
+      if (err instanceof ScheduleError) throw new LetterRuleError(`the remaining steps cannot be planned on the new calendar: ${err.message}`);
+      throw err;
+    }
+  }
+
+  changeCalendar(p: CalendarPayload, now: string): LetterStatus {
+    const { policy, steps, moved } = this.validateCalendar(p);
+    const reason = cap(cleanText(p.reason, MAX_NAME), MAX_NAME);
+    if (p.from !== undefined) for (const d of closedDays(p.from, p.to ?? p.from)) this.closureReasons[d] = reason;
+    this.input = { ...this.input, policy };
+    this.steps = steps;
+    const tz = policy.timezone;
+    const what = moved.map(({ from, to }) => {
+      const nth = from.action === 'chase' ? `chase ${this.steps.filter((s) => s.action === 'chase' && s.index <= from.index).length}` : from.action === 'escalate' ? 'escalation' : 'close';
+      return `${nth} moved from ${formatLongDate(localDateOf(from.dueAt, tz))} to ${formatLongDate(localDateOf(to.dueAt, tz))}`;
+    });
+    const change = p.from !== undefined ? closureText(p.from, p.to) : 'new bank holiday table';
+    this.log(now, { kind: 'calendar', by: name(p.by), note: reason, message: `${change}: ${what.length ? `${what.join('; ')}: ${reason}` : 'no remaining step moved'}` });
+    return this.status();
+  }
+
+  private checkCalendarDate(value: unknown, field: string): string {
+    try {
+      const date = parseIsoDate(value);
+      if (!isInCalendar(date)) throw new LetterRuleError(`${field}: ${date} is outside the working-day calendar`);
+      return date;
+    } catch (err) {
+      if (!(err instanceof CalendarError)) throw err;
+      throw new LetterRuleError(`${field}: ${err.message}`);
+    }
+  }
+
   // ---- helpers ----
 
   private fired(action: StepAction): boolean {
@@ -718,6 +871,21 @@ export class Letter {
     const today = this.today(now);
     if (value > today) throw new LetterRuleError(`${field}: ${value} is in the future (today is ${today})`);
   }
+}
+
+function closureText(from: string, to: string | undefined): string {
+  return to && to !== from ? `closed from ${formatLongDate(from)} to ${formatLongDate(to)}` : `closed on ${formatLongDate(from)}`;
+}
+
+/** Every date from `from` to `to`, inclusive (both real dates, checked by the caller). */
+function closedDays(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = from; d <= to && days.length <= 366; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
+function addDays(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
 function checkObject(p: unknown, allowed: string[]): void {

@@ -24,6 +24,12 @@ export interface Policy {
   closures: string[];
   /** After a genuine reply: 'hold' chases until staff have triaged it (the default), or 'continue'. */
   afterReply?: 'hold' | 'continue';
+  /**
+   * The bank holidays this letter counts with ([date, name]), kept from the table in force when
+   * it was started: a worker with a regenerated table does not move its dates (see README,
+   * "How deadlines are worked out"). Absent: the worker's table.
+   */
+  holidays?: [string, string][];
 }
 
 export class PolicyError extends Error {

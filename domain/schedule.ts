@@ -1,6 +1,6 @@
 // When each policy step of one letter is due, and how extensions, pauses and late imports
 // move those times. Pure and deterministic: the workflow and the CLI/dashboard share it.
-import { addWorkingDays, CALENDAR_YEARS, CalendarError, isInCalendar, localDateOf, parseIsoDate, localTimeOn, workingDaysBetween } from './calendar';
+import { addWorkingDays, type CalendarOptions, CALENDAR_YEARS, CalendarError, isInCalendar, localDateOf, parseIsoDate, localTimeOn, workingDaysBetween } from './calendar';
 import { formatAfter, type Policy, type StepAction } from './policy';
 
 /**
@@ -61,6 +61,11 @@ const stepName = (policy: Policy) => (s: { index: number }) => {
   return step ? `step ${s.index + 1} (${formatAfter(step.after)}: ${step.action})` : `step ${s.index + 1}`;
 };
 
+/** The calendar a policy counts working days on: its closures, and the bank holidays the letter keeps (policy.holidays). */
+export function calendarOf(policy: Policy): CalendarOptions {
+  return policy.holidays ? { closures: policy.closures, holidays: policy.holidays } : { closures: policy.closures };
+}
+
 export type StepStatus = 'pending' | 'done' | 'skipped' | 'cancelled';
 
 export interface ScheduledStep {
@@ -71,6 +76,11 @@ export interface ScheduledStep {
   dueAt: string; // ISO 8601 instant
   status: StepStatus;
   firedAt?: string;
+  /** Working-day steps: due `countDays` working days after `countFrom` (see domain/explain.ts). */
+  countFrom?: string;
+  countDays?: number;
+  /** What moved this step after it was planned, for a person to read ("extended by 10 working days: ..."). */
+  moves?: string[];
 }
 
 export interface Anchor {
@@ -86,7 +96,7 @@ export function planSteps(policy: Policy, anchor: Anchor): ScheduledStep[] {
   if (policy.steps.some((s) => s.after.unit === 'workingDays') && !isInCalendar(anchor.sentOn)) {
     throw new ScheduleError(`the letter counts as sent on ${anchor.sentOn}, outside ${CALENDAR}`);
   }
-  const opts = { closures: policy.closures };
+  const opts = calendarOf(policy);
   const name = stepName(policy);
   const steps = policy.steps.map(
     (step, index): ScheduledStep => ({
@@ -103,6 +113,7 @@ export function planSteps(policy: Policy, anchor: Anchor): ScheduledStep[] {
         index,
       ),
       status: 'pending',
+      ...(step.after.unit === 'workingDays' ? { countFrom: anchor.sentOn, countDays: step.after.days } : {}),
     }),
   );
   return checkInCalendar(steps, policy, (s) => `${name(s)} from ${anchor.sentOn}`);
@@ -114,7 +125,7 @@ export function planSteps(policy: Policy, anchor: Anchor): ScheduledStep[] {
  * time): the fix for a letter whose steps could not be planned (state needs-attention).
  */
 export function planFrom(policy: Policy, indexes: number[], until: string): ScheduledStep[] {
-  const opts = { closures: policy.closures };
+  const opts = calendarOf(policy);
   const name = stepName(policy);
   const firstDays = indexes.map((i) => policy.steps[i].after).find((a) => a.unit === 'workingDays');
   const firstMs = indexes.map((i) => policy.steps[i].after).find((a) => a.unit === 'duration');
@@ -131,6 +142,7 @@ export function planFrom(policy: Policy, indexes: number[], until: string): Sche
           : later(start, after.ms - (firstMs as { ms: number }).ms),
       ),
       status: 'pending',
+      ...(after.unit === 'workingDays' ? { countFrom: until, countDays: after.days - (firstDays as { days: number }).days } : {}),
     };
   });
   return checkInCalendar(steps, policy, (s) => `${name(s)}, re-planned from ${until},`);
@@ -156,25 +168,26 @@ export type Shift = { workingDays: number; ms: number };
  * Moves every pending step later. Working-day steps move by working days (landing at the
  * policy's local time); plain-duration steps move by milliseconds.
  */
-export function shiftPending(steps: ScheduledStep[], policy: Policy, shift: Shift): ScheduledStep[] {
-  const opts = { closures: policy.closures };
+export function shiftPending(steps: ScheduledStep[], policy: Policy, shift: Shift, because?: string): ScheduledStep[] {
+  const opts = calendarOf(policy);
   const name = stepName(policy);
   const moved = steps.map((s) => {
     if (s.status !== 'pending') return s;
     if (s.unit === 'workingDays') {
       return planning(`${name(s)}, moved by ${shift.workingDays} working days`, () => {
         const date = addWorkingDays(localDateOf(s.dueAt, policy.timezone), shift.workingDays, opts);
-        return { ...s, dueAt: localTimeOn(date, policy.sendAt, policy.timezone) };
+        const counted = countOf(s, policy);
+        return { ...s, dueAt: localTimeOn(date, policy.sendAt, policy.timezone), countFrom: counted.from, countDays: counted.days + shift.workingDays, ...movedBecause(s, because) };
       });
     }
-    return { ...s, dueAt: planning(name(s), () => later(s.dueAt, shift.ms), s.index) };
+    return { ...s, dueAt: planning(name(s), () => later(s.dueAt, shift.ms), s.index), ...movedBecause(s, because) };
   });
   return checkInCalendar(moved, policy, (s) => `${name(s)}, moved later,`);
 }
 
 /** The shift that makes the next pending step fall on `until` (a later date). */
 export function shiftUntil(next: ScheduledStep, until: string, policy: Policy, steps: readonly ScheduledStep[] = [next]): Shift {
-  const opts = { closures: policy.closures };
+  const opts = calendarOf(policy);
   return planning(`until ${until}`, () => {
     const currentDate = localDateOf(next.dueAt, policy.timezone);
     const newDue = localTimeOn(until, policy.sendAt, policy.timezone);
@@ -197,11 +210,45 @@ function countsWorkingDays(steps: readonly ScheduledStep[]): boolean {
 
 /** The shift after a pause: the working days (or the time) the clock was stopped. */
 export function shiftForPause(pausedAt: string, resumedAt: string, policy: Policy, steps?: readonly ScheduledStep[]): Shift {
-  const opts = { closures: policy.closures };
+  const opts = calendarOf(policy);
   return planning('the working days paused', () => ({
     workingDays: !steps || countsWorkingDays(steps)
       ? workingDaysBetween(localDateOf(pausedAt, policy.timezone), localDateOf(resumedAt, policy.timezone), opts)
       : 0,
     ms: Math.max(0, Date.parse(resumedAt) - Date.parse(pausedAt)),
   }));
+}
+
+const MAX_MOVES = 20;
+function movedBecause(s: ScheduledStep, because: string | undefined): Pick<ScheduledStep, 'moves'> {
+  return because === undefined ? {} : { moves: [...(s.moves ?? []), because].slice(-MAX_MOVES) };
+}
+
+/**
+ * Where a working-day step counts from and how many working days: as recorded, or (a step
+ * planned before these were kept) the letter's sent-on date and the working days since.
+ */
+export function countOf(s: ScheduledStep, policy: Policy, sentOn?: string): { from: string; days: number } {
+  if (s.countFrom !== undefined && s.countDays !== undefined) return { from: s.countFrom, days: s.countDays };
+  const from = sentOn ?? localDateOf(s.dueAt, policy.timezone);
+  return { from, days: workingDaysBetween(from, localDateOf(s.dueAt, policy.timezone), calendarOf(policy)) };
+}
+
+/**
+ * Plans the pending working-day steps again on `next` (the letter's policy with new closures
+ * or a new bank holiday table), each from where it counts from, by the same number of working
+ * days. Plain-duration steps do not move. Throws a ScheduleError when one falls beyond the calendar.
+ */
+export function replanOn(steps: ScheduledStep[], before: Policy, next: Policy, sentOn: string, because: string): ScheduledStep[] {
+  const name = stepName(next);
+  const moved = steps.map((s) => {
+    if (s.status !== 'pending' || s.unit !== 'workingDays') return s;
+    return planning(name(s), () => {
+      const counted = countOf(s, before, sentOn);
+      const dueAt = localTimeOn(addWorkingDays(counted.from, counted.days, calendarOf(next)), next.sendAt, next.timezone);
+      const base = { ...s, countFrom: counted.from, countDays: counted.days };
+      return dueAt === s.dueAt ? base : { ...base, dueAt, ...movedBecause(s, because) };
+    }, s.index);
+  });
+  return checkInCalendar(moved, next, (s) => `${name(s)}, re-planned on the new calendar,`);
 }

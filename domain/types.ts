@@ -1,5 +1,6 @@
 // Types shared by the workflow, its callers (CLI, dashboard) and the activities.
 import type { DocumentKey } from './documents';
+import type { StepExplanation } from './explain';
 import type { Policy, StepAction } from './policy';
 import type { ScheduledStep } from './schedule';
 import type { LetterState } from './states';
@@ -77,6 +78,14 @@ export interface WithdrawPayload {
   reason?: string;
   by?: string;
 }
+/** A calendar change: a closure from `from` to `to` (inclusive), or a new bank holiday table. */
+export interface CalendarPayload {
+  from?: string;
+  to?: string;
+  reason: string;
+  holidays?: [string, string][];
+  by?: string;
+}
 export interface NotePayload {
   text: string;
   by?: string;
@@ -99,6 +108,8 @@ export type TimelineKind =
   | 'rejected'
   | 'email-failed'
   | 'complete'
+  /** The calendar changed (a closure, a new bank holiday table); message says what moved. */
+  | 'calendar'
   /** The letter cannot go on by itself (state needs-attention); message says why. */
   | 'needs-attention'
   /** Stands for entries left out of a long timeline; message says how many. */
@@ -151,6 +162,10 @@ export interface LetterProgress {
   next: StepAction | null;
   /** Requested documents that are no longer outstanding, with when. */
   answered: Partial<Record<DocumentKey, { receivedOn: string } | { declinedOn: string }>>;
+  /** For statistics (issue 16; letters started before it lack them): the date working days count from, the first step's planned date, chases sent. */
+  sentOn?: string;
+  firstDeadline?: string;
+  chases?: number;
 }
 
 export interface EmailRecord {
@@ -191,6 +206,8 @@ export interface LetterStatus {
   heldBy?: string;
   /** Why the letter is undeliverable (state undeliverable). */
   undeliverable?: string;
+  /** Why each step falls when it does (domain/explain.ts). */
+  explanations?: StepExplanation[];
 }
 
 // ---- publication (issue 14): documents received, and what may be published ----

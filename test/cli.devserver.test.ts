@@ -76,7 +76,7 @@ test('start, status from visibility, receive, show; a second start starts nothin
     () => rounds([...a, 'status', 'small', '--json']).then((x) => JSON.parse(x.stdout) as LetterRow[]),
     (rows) => rows.find((x) => x.letterId === 'alpha')?.progress?.answered.problemProfile !== undefined,
   );
-  expect(afterReceipt.find((x) => x.letterId === 'alpha')?.progress).toEqual({ next: 'chase', answered: { problemProfile: { receivedOn: '2020-10-20' } } });
+  expect(afterReceipt.find((x) => x.letterId === 'alpha')?.progress).toMatchObject({ next: 'chase', answered: { problemProfile: { receivedOn: '2020-10-20' } }, chases: 0 });
   r = await rounds([...a, 'status', 'small']);
   // Times as the dashboard writes them, in the office's zone: 'chase Tue 10 Nov 2020 09:30 GMT'.
   expect(r.stdout).toMatch(/^small\/alpha +Alex Alpha \(Alpha Office\) +partial +responseStrategy +chase [A-Z][a-z]{2} \d\d? [A-Z][a-z]{2} \d{4} \d\d:\d\d (GMT|BST)$/m);

@@ -63,7 +63,14 @@ test('a letter is chased, partly answered, chased for the rest, escalated, then 
     expect(s.documents.problemProfile).toEqual({ requested: true, receivedOn: '2020-10-20', receivedBy: 'Staff A' });
     expect(s.outstanding).toEqual(['responseStrategy', 'deliveryUpdate']);
     // ...and the register's progress memo says so (registers read it from listings, no query).
-    expect((await handle.describe()).memo?.progress).toEqual({ next: 'chase', answered: { problemProfile: { receivedOn: '2020-10-20' } } });
+    // (With what statistics read: sent-on, the first deadline, chases sent; see domain/stats.ts.)
+    expect((await handle.describe()).memo?.progress).toEqual({
+      next: 'chase',
+      answered: { problemProfile: { receivedOn: '2020-10-20' } },
+      sentOn: '2020-10-13',
+      firstDeadline: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      chases: 1,
+    });
 
     // Chase 2 lists only the rest.
     await env.sleep('2 minutes');

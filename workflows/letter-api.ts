@@ -8,6 +8,7 @@ import type {
   CorrectAddressPayload,
   FileMailPayload,
   TriagePayload,
+  CalendarPayload,
   DeclinePayload,
   ExtendPayload,
   LetterStatus,
@@ -40,6 +41,10 @@ export const setPublication = defineUpdate<LetterStatus, [SetPublicationPayload]
 export const fileMail = defineSignal<[FileMailPayload]>('fileMail');
 export const triageReply = defineUpdate<LetterStatus, [TriagePayload]>('triageReply');
 export const correctAddress = defineUpdate<LetterStatus, [CorrectAddressPayload]>('correctAddress');
+
+// ---- issue 16: deadlines ----
+/** A closure or a new bank holiday table: the letter's remaining working-day steps are planned again on it. */
+export const changeCalendar = defineUpdate<LetterStatus, [CalendarPayload]>('changeCalendar');
 
 export const RoundId = defineSearchAttributeKey('RoundId', SearchAttributeType.KEYWORD);
 export const LetterState = defineSearchAttributeKey('LetterState', SearchAttributeType.KEYWORD);

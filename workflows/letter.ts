@@ -5,17 +5,19 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  continueAsNew,
   log,
   patched,
   proxyActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { renderFollowUp, renderLetterEmail, type EmailMessage } from '../domain/email';
-import { Letter } from '../domain/letter';
+import { Letter, type CarriedLetter } from '../domain/letter';
 import { withSubjectTag } from '../domain/replies';
 import type { ScheduledStep } from '../domain/schedule';
 import type { EmailRecord, LetterInput, LetterStatus } from '../domain/types';
@@ -40,8 +42,9 @@ const { sendEmail } = proxyActivities<Activities>({
 
 const now = (): string => new Date().toISOString();
 
-export async function letter(input: LetterInput): Promise<LetterStatus> {
-  const l = new Letter(input, now());
+export async function letter(input: LetterInput, carried?: CarriedLetter): Promise<LetterStatus> {
+  // A run continued from an earlier one (see below) starts from the state that run carried.
+  const l = new Letter(input, now(), carried);
 
   // Keeps the search attributes (what registers and "overdue" queries read) and the progress
   // memo (what a register row shows besides) in step with the letter.
@@ -59,7 +62,8 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
         { key: api.Outstanding, value: outstanding },
       ]);
     }
-    const progress = l.progress();
+    // Statistics fields (issue 16) only for letters that start with them: an older letter's memo changes when it did.
+    const progress = patched('progress-stats') ? l.progressWithStats() : l.progress();
     const progressKey = JSON.stringify(progress);
     // Added after histories were recorded: letters that started without it never publish it.
     if (progressKey !== publishedProgress && patched('progress-memo')) {
@@ -123,13 +127,21 @@ export async function letter(input: LetterInput): Promise<LetterStatus> {
   });
   onUpdate(api.triageReply, (p, at) => l.triageReply(p, at), (p) => l.validateTriage(p, now()));
   onUpdate(api.correctAddress, (p, at) => l.correctAddress(p, at), (p) => l.validateCorrectAddress(p));
+  // issue 16: deadlines
+  onUpdate(api.changeCalendar, (p, at) => l.changeCalendar(p, at), (p) => void l.validateCalendar(p));
 
   // Nothing is sent or recorded for a letter whose fields are unusable: it waits in needs-attention.
-  if (!l.unusableInput) await sendOrRecord(l);
+  if (!l.unusableInput && !carried) await sendOrRecord(l);
   l.skipOverdue(now());
   publish();
 
   while (!l.ended) {
+    // A long history (thousands of notes or signals): go on in a new run carrying the state, once
+    // every handler has finished (issue 16). Only evaluated when suggested, so older histories replay as before.
+    if (workflowInfo().continueAsNewSuggested && patched('continue-as-new')) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof letter>(l.input, l.carry());
+    }
     if (l.resendPending) {
       // After correctAddress: the letter again, to the corrected address.
       l.resendPending = false;
@@ -179,7 +191,9 @@ async function fire(l: Letter, step: ScheduledStep): Promise<void> {
   }
   const outstanding = l.outstanding();
   const chaseNumber = l.steps.filter((s) => s.action === 'chase' && s.index <= step.index).length;
-  const message = tagged(renderFollowUp(l.input, step.action, step.index, chaseNumber, outstanding), l);
+  // The first chase states the deadline that passed (issue 16).
+  const deadline = step.action === 'chase' && chaseNumber === 1 ? l.firstDeadline() : undefined;
+  const message = tagged(renderFollowUp(l.input, step.action, step.index, chaseNumber, outstanding, deadline), l);
   const failure = await send(message);
   if (failure) {
     l.stepFailed(step.index, now(), `${message.messageId}: ${failure}`);

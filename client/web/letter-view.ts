@@ -382,7 +382,7 @@ ${recordSection}
     <thead><tr><th scope="col">Step</th><th scope="col">Due</th><th scope="col">What happened</th></tr></thead>
     <tbody>
     ${s.steps.map(
-      (st) => html`<tr><th scope="row">${actionLabel(st.action)}</th><td><time datetime="${st.dueAt}">${longDateTime(st.dueAt, v.tz)}</time></td><td>${
+      (st) => html`<tr><th scope="row">${actionLabel(st.action)}</th><td><time datetime="${st.dueAt}">${longDateTime(st.dueAt, v.tz)}</time>${whyThisDate(s, st.index)}</td><td>${
         st.status === 'done' ? html`Done${st.firedAt ? html` ${longDateTime(st.firedAt, v.tz)}` : ''}` : st.status === 'pending' ? 'Pending' : st.status === 'skipped' ? 'Skipped' : 'Cancelled'
       }</td></tr>`,
     )}
@@ -399,4 +399,10 @@ ${recordSection}
     flash: v.done ? DONE_MESSAGES[v.done] : undefined,
     body,
   });
+}
+
+/** Issue 16: the step's explanation (domain/explain.ts), folded under its date. */
+function whyThisDate(s: LetterStatus, step: number) {
+  const e = s.explanations?.find((x) => x.step === step);
+  return e ? html`<details class="why" id="why-${step}"><summary>Why this date?</summary><p>${e.text}</p></details>` : '';
 }

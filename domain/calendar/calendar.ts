@@ -15,6 +15,11 @@ export type IsoDate = string; // 'YYYY-MM-DD'
 export interface CalendarOptions {
   /** Extra non-working dates for a round, e.g. an office shutdown. */
   closures?: readonly IsoDate[];
+  /**
+   * The bank holidays to use instead of the built-in table ([date, name] pairs): a letter keeps
+   * the table it was planned with, so a worker with a regenerated table does not move its dates.
+   */
+  holidays?: readonly (readonly [IsoDate, string])[];
 }
 
 /** A date or time the calendar cannot work with. Its message says what was expected. */
@@ -147,6 +152,32 @@ function parseTableDate(fn: string, value: unknown): number {
   return days;
 }
 
+interface Days {
+  closures?: ReadonlySet<number>;
+  holidays: ReadonlyMap<number, string>;
+}
+
+const holidaySets = new WeakMap<object, ReadonlyMap<number, string>>();
+
+/** The non-working days of `opts`: its closures, and its own holidays or else the table's. */
+function parseDays(fn: string, opts: CalendarOptions | undefined): Days {
+  const closures = parseClosures(fn, opts);
+  const own = opts?.holidays;
+  if (own === undefined) return { closures, holidays: HOLIDAY_NAMES };
+  if (!Array.isArray(own)) throw new CalendarError(`${fn}: holidays: expected a list of [date, name] pairs, got ${show(own)}`);
+  let holidays = holidaySets.get(own);
+  if (!holidays) {
+    const map = new Map<number, string>();
+    for (const h of own) {
+      if (!Array.isArray(h) || typeof h[1] !== 'string') throw new CalendarError(`${fn}: holidays: expected [date, name] pairs, got ${show(h)}`);
+      map.set(parseDate(fn, h[0], 'holidays: '), h[1]);
+    }
+    holidaySets.set(own, map);
+    holidays = map;
+  }
+  return { closures, holidays };
+}
+
 function parseClosures(fn: string, opts: CalendarOptions | undefined): ReadonlySet<number> | undefined {
   if (opts === undefined || opts === null) return undefined;
   if (typeof opts !== 'object') throw new CalendarError(`${fn}: expected options like { closures: ['2020-12-29'] }, got ${show(opts)}`);
@@ -173,8 +204,8 @@ for (const [date, name] of BANK_HOLIDAYS) {
   HOLIDAYS_BY_YEAR.set(year, list);
 }
 
-function isWorking(days: number, closures: ReadonlySet<number> | undefined): boolean {
-  return weekdayOf(days) < 5 && !HOLIDAY_NAMES.has(days) && !(closures !== undefined && closures.has(days));
+function isWorking(days: number, cal: Days): boolean {
+  return weekdayOf(days) < 5 && !cal.holidays.has(days) && !(cal.closures !== undefined && cal.closures.has(days));
 }
 
 // ---- working days -----------------------------------------------------------------
@@ -183,7 +214,7 @@ function isWorking(days: number, closures: ReadonlySet<number> | undefined): boo
 export function isWorkingDay(date: IsoDate, opts?: CalendarOptions): boolean {
   const fn = 'isWorkingDay';
   const days = parseTableDate(fn, date);
-  return isWorking(days, parseClosures(fn, opts));
+  return isWorking(days, parseDays(fn, opts));
 }
 
 /**
@@ -196,7 +227,7 @@ export function addWorkingDays(date: IsoDate, n: number, opts?: CalendarOptions)
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
     throw new CalendarError(`${fn}: expected a whole number of working days (0 or more), got ${show(n)}`);
   }
-  const closures = parseClosures(fn, opts);
+  const closures = parseDays(fn, opts);
   let left = n;
   while (left > 0) {
     days += 1;
@@ -215,17 +246,32 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate, opts?: CalendarOp
   const fn = 'workingDaysBetween';
   const start = parseTableDate(fn, from);
   const end = parseTableDate(fn, to);
-  const closures = parseClosures(fn, opts);
+  const closures = parseDays(fn, opts);
   let count = 0;
   for (let days = start + 1; days <= end; days++) if (isWorking(days, closures)) count++;
   return count;
+}
+
+/** The weekdays in (from, to] that are not working days: each bank holiday (named) or closure. */
+export function weekdaysOff(from: IsoDate, to: IsoDate, opts?: CalendarOptions): { date: IsoDate; holiday?: string; closure: boolean }[] {
+  const fn = 'weekdaysOff';
+  const start = parseTableDate(fn, from);
+  const end = parseTableDate(fn, to);
+  const cal = parseDays(fn, opts);
+  const off: { date: IsoDate; holiday?: string; closure: boolean }[] = [];
+  for (let days = start + 1; days <= end; days++) {
+    if (weekdayOf(days) >= 5 || isWorking(days, cal)) continue;
+    const holiday = cal.holidays.get(days);
+    off.push({ date: formatDay(days), ...(holiday ? { holiday } : {}), closure: cal.closures?.has(days) ?? false });
+  }
+  return off;
 }
 
 /** `date` itself if it is a working day, otherwise the first working day after it. */
 export function nextWorkingDay(date: IsoDate, opts?: CalendarOptions): IsoDate {
   const fn = 'nextWorkingDay';
   let days = parseTableDate(fn, date);
-  const closures = parseClosures(fn, opts);
+  const closures = parseDays(fn, opts);
   while (!isWorking(days, closures)) {
     days += 1;
     if (days > LAST_DAY) {
@@ -237,9 +283,15 @@ export function nextWorkingDay(date: IsoDate, opts?: CalendarOptions): IsoDate {
   return formatDay(days);
 }
 
-/** The bank holiday's name, e.g. 'Boxing Day (substitute day)', or undefined. */
-export function bankHoliday(date: IsoDate): string | undefined {
-  return HOLIDAY_NAMES.get(parseTableDate('bankHoliday', date));
+/** The bank holiday's name, e.g. 'Boxing Day (substitute day)', or undefined (from `opts.holidays` when given). */
+export function bankHoliday(date: IsoDate, opts?: CalendarOptions): string | undefined {
+  const fn = 'bankHoliday';
+  return parseDays(fn, opts).holidays.get(parseTableDate(fn, date));
+}
+
+/** The table's bank holidays from `fromYear` to its last year: what a letter keeps (CalendarOptions.holidays). */
+export function holidayTableFrom(fromYear: number): [IsoDate, string][] {
+  return BANK_HOLIDAYS.filter(([d]) => Number(d.slice(0, 4)) >= fromYear).map(([d, n]) => [d, n]);
 }
 
 /** The bank holidays of England and Wales in `year`, in date order (a fresh copy). */

@@ -7,6 +7,7 @@ export {
   addWorkingDays,
   bankHoliday,
   bankHolidaysIn,
+  holidayTableFrom,
   isInCalendar,
   isIsoDate,
   isWorkingDay,
@@ -14,6 +15,7 @@ export {
   localTimeOn,
   nextWorkingDay,
   parseIsoDate,
+  weekdaysOff,
   workingDaysBetween,
 } from './calendar';
 export type { CalendarOptions, IsoDate } from './calendar';
