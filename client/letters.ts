@@ -8,7 +8,6 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { localDateOf, localTimeOn } from '../domain/calendar';
 import { cleanLetterInput } from '../domain/letter-input';
 import { ScheduleError } from '../domain/schedule';
 import { planLetter, resolveSentOn, SentOnError } from '../domain/start';
