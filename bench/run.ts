@@ -16,7 +16,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { listLetters, queries } from '../client/queries';
-import { loadRoundFolder } from '../client/round-folder';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../worker/temporal-binaries';
 import type { LetterStatus } from '../domain/types';
 import { MailSink, type SinkMessage } from '../worker/mail-sink';

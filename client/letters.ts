@@ -8,7 +8,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { CALENDAR_YEARS, holidayTableFrom, localDateOf, localTimeOn } from '../domain/calendar';
+import { CALENDAR_YEARS, holidayTableFrom } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
 import { cleanLetterInput } from '../domain/letter-input';
 import { ScheduleError } from '../domain/schedule';

@@ -4,12 +4,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
-import type { MailSink } from '../worker/mail-sink';
 import { startDashboard, WebAgent, type Dashboard } from './support/browser';
 import { letterInput, openLetterWorld } from './support/temporal';
 
 let env: TestWorkflowEnvironment;
-let sink: MailSink;
 let dashboard: Dashboard;
 let closeWorld: () => Promise<void>;
 let sam: WebAgent;
@@ -18,7 +16,7 @@ const workflowId = api.workflowIdFor(input.roundId, input.letterId);
 const letterPath = `/letters/${input.roundId}/${input.letterId}`;
 
 beforeAll(async () => {
-  ({ env, sink, close: closeWorld } = await openLetterWorld());
+  ({ env, close: closeWorld } = await openLetterWorld());
   await env.client.workflow.start(api.WORKFLOW_TYPE, { taskQueue: api.TASK_QUEUE, workflowId, args: [input] });
   dashboard = await startDashboard(env.client, { users: [['sam', 'staff']] });
   sam = new WebAgent(dashboard.url);

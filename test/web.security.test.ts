@@ -7,12 +7,10 @@ import { startWebServer } from '../client/web/server';
 import { addUser } from '../client/users';
 import type { LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
-import type { MailSink } from '../worker/mail-sink';
 import { fakeClient, startDashboard, tempDir, WebAgent, type Dashboard } from './support/browser';
 import { letterInput, openLetterWorld } from './support/temporal';
 
 let env: TestWorkflowEnvironment;
-let sink: MailSink;
 let dashboard: Dashboard;
 let closeWorld: () => Promise<void>;
 const input = letterInput({ letterId: 'kent' });
@@ -20,7 +18,7 @@ const workflowId = api.workflowIdFor(input.roundId, input.letterId);
 const letterPath = `/letters/${input.roundId}/${input.letterId}`;
 
 beforeAll(async () => {
-  ({ env, sink, close: closeWorld } = await openLetterWorld());
+  ({ env, close: closeWorld } = await openLetterWorld());
   await env.client.workflow.start(api.WORKFLOW_TYPE, {
     taskQueue: api.TASK_QUEUE,
     workflowId,

@@ -2,7 +2,7 @@
 // assemble-release-plan: a pure planner, a thin I/O shell around it in client/publish.ts).
 // Plain HTML and CSS, no JavaScript; the same input gives byte-identical files (sorted
 // everything, no clock unless `stamp` is given).
-import { escape, html, join, SafeHtml } from '../../client/web/html';
+import { escape, html, join, SafeHtml } from '../html';
 import { toCsv } from '../csv';
 import type { StoredFile } from '../types';
 import { publicRounds, type DocumentOutcome, type Figures, type PublicationInput, type PublicLetter, type PublicRoundData } from './model';

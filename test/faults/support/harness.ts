@@ -1,6 +1,5 @@
 // What the fault tests share: a client, the mail that arrived (across sink restarts),
 // which emails a round must send, and a letter's status and history.
-import type { EventEmitter } from 'node:events';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { simpleParser } from 'mailparser';
