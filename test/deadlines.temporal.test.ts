@@ -5,16 +5,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { addWorkingDays, holidayTableFrom } from '../domain/calendar';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy';
 import { planSteps } from '../domain/schedule';
 import type { LetterInput } from '../domain/types';
-import { main } from '../client/cli';
 import { startLetters } from '../client/letters';
 import { listLetters, queries } from '../client/queries';
 import * as api from '../workflows/letter-api';
+import { roundsInProcess } from './support/cli';
 import { BUNDLE_OPTIONS } from '../worker/bundle';
 import { createLetterWorker } from '../worker/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -42,16 +41,9 @@ afterAll(async () => {
   await world.env?.teardown();
 });
 
-async function run(args: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d) => (o += d));
-  err.on('data', (d) => (e += d));
+function run(args: string[]) {
   const address = (world.env.connection as unknown as { options: { address: string } }).options.address;
-  const code = await main(['node', 'rounds', ...args, '--address', address], out, err);
-  return { code, out: o, err: e };
+  return roundsInProcess([...args, '--address', address]);
 }
 
 const kept: Policy = { ...DEFAULT_POLICY, holidays: holidayTableFrom(2027) };

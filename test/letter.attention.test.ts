@@ -2,24 +2,14 @@
 // forever, or an update's handler, now put the letter in a visible state (needs-attention,
 // with the reason) where it still answers `status` and accepts a fix; texts are cleaned and
 // capped; the timeline cannot outgrow the status query. On a real (time-skipping) server.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Letter, TIMELINE_KEEP } from '../domain/letter';
 import { DEFAULT_POLICY } from '../domain/policy';
 import type { LetterInput } from '../domain/types';
 import * as api from '../workflows/letter-api';
-import { letterInput, startLetter, withLetterWorker } from './support/temporal';
+import { letterInput, rejection, startLetter, withLetterWorker } from './support/temporal';
 
 const world = withLetterWorker();
 
-async function rejection(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    return ((err as WorkflowUpdateFailedError).cause as Error).message;
-  }
-  throw new Error('expected the update to be rejected');
-}
 
 /** Today on the server's clock (it moves ahead of the real one as tests skip time). */
 async function serverToday(): Promise<string> {

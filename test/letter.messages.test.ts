@@ -2,26 +2,16 @@
 // rejects bad requests and changes nothing; the plain signal works; pause, resume and
 // extensions move the schedule; starting twice starts nothing twice.
 import path from 'node:path';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { letterInputs, startLetters, updateLetter, letterStatus } from '../client/letters';
 import { UserError } from '../client/errors';
 import { loadRoundFolder } from '../client/round-folder';
 import * as api from '../workflows/letter-api';
 import { recordHistory } from './support/histories';
-import { startLetter, withLetterWorker } from './support/temporal';
+import { rejection, startLetter, withLetterWorker } from './support/temporal';
 
 const world = withLetterWorker();
 
 
-async function rejection(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    return ((err as WorkflowUpdateFailedError).cause as Error).message;
-  }
-  throw new Error('expected the update to be rejected');
-}
 
 describe('recordReceipt validation: rejected with a clear message, nothing changes', () => {
   const today = new Date().toISOString().slice(0, 10);

@@ -6,25 +6,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
-import { main } from '../client/cli';
 import { FINAL_STATES } from '../domain/states';
 import * as api from '../workflows/letter-api';
+import { roundsInProcess } from './support/cli';
 import { withLetterWorker } from './support/temporal';
 
 const world = withLetterWorker();
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d) => (o += d));
-  err.on('data', (d) => (e += d));
-  const code = await main(['node', 'rounds', ...args], out, err);
-  return { code, out: o, err: e };
-}
+const run = roundsInProcess;
 
 // ---- the inputs: mostly plausible, often wrong ----
 

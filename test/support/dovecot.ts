@@ -4,9 +4,10 @@
 // not run its login processes as root, so as root it runs as nobody:nogroup.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import net from 'node:net';
+import { freePort } from '../faults/support/processes';
 import nodemailer from 'nodemailer';
 import { waitFor } from './wait';
 
@@ -17,16 +18,6 @@ export const USER = 'april';
 export const PASSWORD = 'secret-imap-password';
 export const DOMAIN = 'example.gov.uk';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function idOf(name: string, db: 'passwd' | 'group'): number {
   const line = fs.readFileSync(`/etc/${db}`, 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -139,4 +139,15 @@ export async function startLetter(env: TestWorkflowEnvironment, overrides: Parti
     workflowId: api.workflowIdFor(input.roundId, input.letterId),
     args: [input],
   });
+}
+
+/** The message of an update the letter refused (its validator's words, as the caller gets them). */
+export async function rejection(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    return ((err as WorkflowUpdateFailedError).cause as Error).message;
+  }
+  throw new Error('expected the update to be rejected');
 }
