@@ -264,7 +264,8 @@ export interface ReplyAttachment {
   sha256: string;
 }
 
-export interface ReplyRecord {
+/** What a filed message is, as the mailbox workflow sends it and the letter keeps it. */
+interface FiledMessage {
   messageId: string;
   from?: string;
   date?: string;
@@ -273,30 +274,23 @@ export interface ReplyRecord {
   attachments: ReplyAttachment[];
   /** The raw message in the document store. */
   raw: { sha256: string; size: number };
-  filedAt: string;
   matchedBy: string;
   confidence: 'high' | 'low';
-  /** Documents the reply seems to carry (a suggestion for triage). */
-  suggested: DocumentKey[];
-  triaged?: { at: string; documents: DocumentKey[]; by?: string };
   problems?: string[];
 }
 
+export interface ReplyRecord extends FiledMessage {
+  filedAt: string;
+  /** Documents the reply seems to carry (a suggestion for triage). */
+  suggested: DocumentKey[];
+  triaged?: { at: string; documents: DocumentKey[]; by?: string };
+}
+
 /** A message the mailbox workflow files on a letter (signal fileMail). */
-export interface FileMailPayload {
+export interface FileMailPayload extends FiledMessage {
   kind: 'reply' | 'auto-reply' | 'bounce' | 'delayed';
-  messageId: string;
-  from?: string;
-  date?: string;
-  subject: string;
-  excerpt: string;
-  attachments: ReplyAttachment[];
-  raw: { sha256: string; size: number };
   /** Why it was classed so (a bounce's diagnostic, the auto-reply header). */
   reason?: string;
-  matchedBy: string;
-  confidence: 'high' | 'low';
-  problems?: string[];
 }
 
 export interface TriagePayload {
