@@ -15,7 +15,7 @@
 // `require('../../scripts/ensure-chromium').chromiumPath()`.
 'use strict';
 const fs = require('node:fs');
-const { spawnSync } = require('node:child_process');
+const { aptInstall, canAptInstall } = require('./apt-install');
 
 const DEFAULT_PATH = '/usr/bin/chromium';
 const ENV_VAR = 'ROUNDS_CHROMIUM_PATH';
@@ -48,23 +48,6 @@ function chromiumPath(defaultPath = DEFAULT_PATH) {
   throw new Error(`Chromium is not installed at ${defaultPath} (the browser tests need it).\n${howToInstall()}`);
 }
 
-function commandExists(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-/** Runs cmd quietly; on failure throws with everything it printed. */
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  if (r.status !== 0) {
-    const output = [r.stdout, r.stderr, r.error?.message].filter(Boolean).join('\n').trim();
-    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal}):\n${output}\n${howToInstall()}`);
-  }
-}
-
 /**
  * chromiumPath(), installing Debian's chromium first when it is missing and we may (root +
  * apt-get). `opts` are for tests: where Chromium is looked for and whether we are root.
@@ -75,11 +58,9 @@ function ensureChromium(opts = {}) {
     return chromiumPath(defaultPath);
   } catch (err) {
     if (process.env[ENV_VAR]) throw err;
-    const isRoot = opts.isRoot ?? (typeof process.getuid === 'function' && process.getuid() === 0);
-    if (!isRoot || !commandExists('apt-get')) throw err;
+    if (!canAptInstall(opts.isRoot)) throw err;
     console.log(`ensure-chromium: ${defaultPath} is missing; installing Debian's chromium package (apt-get, without recommended packages)`);
-    run('apt-get', ['-q', 'update']);
-    run('apt-get', ['-q', 'install', '-y', '--no-install-recommends', 'chromium']);
+    aptInstall(['chromium'], howToInstall());
     return chromiumPath(defaultPath);
   }
 }

@@ -7,7 +7,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { aptInstall, canAptInstall } = require('./apt-install');
 
 const DEFAULT_BIN = '/usr/lib/postgresql/15/bin';
 const ENV_VAR = 'ROUNDS_POSTGRES_BIN';
@@ -43,23 +43,15 @@ function postgresBin() {
   throw new Error(`PostgreSQL is not installed at ${DEFAULT_BIN} (the cluster test needs it).\n${howToInstall()}`);
 }
 
-function run(cmd, args) {
-  console.log(`ensure-postgresql: running ${[cmd, ...args].join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal}).\n${howToInstall()}`);
-}
-
 /** postgresBin(), installing Debian's postgresql-15 first when it is missing and we may (root + apt-get). */
 function ensurePostgres() {
   try {
     return postgresBin();
   } catch (err) {
     if (process.env[ENV_VAR]) throw err;
-    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-    if (!isRoot || spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status !== 0) throw err;
+    if (!canAptInstall()) throw err;
     console.log(`ensure-postgresql: ${DEFAULT_BIN} is missing; installing Debian's postgresql-15 package with apt-get`);
-    run('apt-get', ['update']);
-    run('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql-15']);
+    aptInstall(['postgresql-15'], howToInstall());
     return postgresBin();
   }
 }
