@@ -576,7 +576,7 @@ async function registerSearchAttributes(c: Client, settings: TemporalSettings): 
     return undefined;
   } catch (e) {
     if (temporalFailure(e, settings)?.exitCode === 1 || grpcCode(e) === 14) throw e; // wrong namespace, or unreachable: say that instead
-    return `could not register the search attributes (${describeError(e)}): add them with \`temporal operator search-attribute create\`, or run \`rounds worker\` once with that permission`;
+    return `could not register the search attributes (${describeError(e)}): run \`rounds setup\` once with that permission (it adds them and checks a start is accepted)`;
   }
 }
 
