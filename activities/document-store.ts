@@ -10,6 +10,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { MissingDocumentError } from '../domain/errors';
 
 /** What a workflow or a timeline keeps of a stored file. */
 export interface DocumentRef {
@@ -70,16 +71,6 @@ export class DocumentStore {
   pathOf(sha256: string): string {
     if (!isSha256(sha256)) throw new Error(`not a SHA-256 document reference: ${JSON.stringify(String(sha256).slice(0, 80))}`);
     return path.join(this.dir, 'sha256', sha256.slice(0, 2), sha256);
-  }
-}
-
-export class MissingDocumentError extends Error {
-  constructor(
-    readonly sha256: string,
-    dir: string,
-  ) {
-    super(`document ${sha256} is not in the document store (${dir})`);
-    this.name = 'MissingDocumentError';
   }
 }
 

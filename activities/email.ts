@@ -3,8 +3,9 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import nodemailer from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
-import { assertSafeMessage, HeaderInjectionError, type EmailMessage } from '../domain/email';
+import { assertSafeMessage, type EmailMessage } from '../domain/email';
 import { SentJournal } from './sent-journal';
+import { HeaderInjectionError } from '../domain/errors';
 
 /** Well inside the workflow's 20 s heartbeat timeout; the SDK throttles what it sends anyway. */
 const HEARTBEAT_EVERY_MS = 5_000;

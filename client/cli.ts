@@ -5,8 +5,8 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Client } from '@temporalio/client';
 import { isDocumentKey, DOCUMENT_KEYS, type DocumentKey } from '../domain/documents';
 import { isLetterState, LETTER_STATES, type LetterState as LetterStateName } from '../domain/states';
-import { connectClient, NamespaceNotReadyError, notReady, temporalSettings, TemporalUnreachableError, type TemporalSettings } from '../worker/connection';
-import { MissingBinaryError } from '../worker/temporal-binaries';
+import { ExitError, RoundsError } from '../domain/errors';
+import { connectClient, notReady, temporalSettings, type TemporalSettings } from '../worker/connection';
 import { causeChain, describeError, grpcCode, SystemError, temporalFailure, UserError } from './errors';
 import { formatExplanations, formatLetter, formatRegister, formatRounds, terminalSafe, when } from './format';
 import { letterInputs, letterStatus, NO_WORKER, startLetters, updateLetter, workerPolling } from './letters';
@@ -67,7 +67,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       const refused = outcomes.filter((r) => !r.ok).length;
       say(`${outcomes.length - refused} changed, ${refused} refused${outcomes.length === 0 ? ' (no letters matched)' : ''}`);
     }
-    if (outcomes.some((r) => !r.ok)) throw new ExitCode(1);
+    if (outcomes.some((r) => !r.ok)) throw new ExitError(1);
   };
 
   program
@@ -98,7 +98,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       const plan = await loadRoundFolder(dir);
       if (o.json) print(JSON.stringify(checkJson(plan), null, 2));
       else say(formatCheck(plan));
-      if (hasErrors(plan)) throw new ExitCode(1);
+      if (hasErrors(plan)) throw new ExitError(1);
     });
 
   program
@@ -530,30 +530,23 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   }
 }
 
-class ExitCode extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
-function exitCode(e: unknown, err: NodeJS.WritableStream, settings?: TemporalSettings): number {
+/** The CLI's one error handler: says what went wrong (without a stack) and returns the exit code. */
+export function exitCode(e: unknown, err: NodeJS.WritableStream, settings?: TemporalSettings): number {
   // Messages quote input (ids, file contents, the workflow's own words): safe for the terminal.
   const say = (s: string) => err.write(`rounds: ${s.split('\n').map(terminalSafe).join('\n')}\n`);
   const debug = () => (process.env.ROUNDS_DEBUG ? `\n${causeChain(e).map((c) => (c as Error)?.stack ?? String(c)).join('\ncaused by: ')}` : '');
-  if (e instanceof ExitCode) return e.code;
+  if (e instanceof ExitError) return e.exitCode;
   if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1; // commander printed the message
   if (e instanceof UserError) {
     say(e.message);
-    return 1;
+    return e.exitCode;
   }
-  const unprepared = e instanceof NamespaceNotReadyError ? e : notReady(settings, e);
-  if (unprepared) {
-    say(unprepared.message + debug());
-    return 2;
-  }
-  if (e instanceof TemporalUnreachableError || e instanceof MissingBinaryError || e instanceof SystemError) {
-    say(e.message + debug());
-    return 2;
+  // Every error of ours (domain/errors.ts) carries its exit code; a raw Temporal error that
+  // says the namespace is not set up becomes a NamespaceNotReadyError.
+  const ours = e instanceof RoundsError ? e : notReady(settings, e);
+  if (ours) {
+    say(ours.message + debug());
+    return ours.exitCode;
   }
   const known = temporalFailure(e, settings);
   if (known) {

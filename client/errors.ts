@@ -1,23 +1,13 @@
-// Two kinds of failure, two exit codes: a person's mistake (1, a clear message, no stack
-// trace) and the system's (2, e.g. Temporal unreachable). Temporal's own errors are put in
-// words here too (temporalFailure), with their cause: the CLI's top-level handler uses it,
-// so no known Temporal failure is ever "unexpected".
+// Failures in words. Two kinds, two exit codes (domain/errors.ts: UserError 1, a clear
+// message, no stack trace; SystemError 2, e.g. Temporal unreachable). Temporal's own errors
+// are put in words here (temporalFailure, describeError), with their cause: the CLI's
+// top-level handler uses them, so no known Temporal failure is ever "unexpected".
 import { isGrpcServiceError, QueryNotRegisteredError, QueryRejectedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { NamespaceNotFoundError, TemporalFailure, WorkflowNotFoundError } from '@temporalio/common';
 
-export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UserError';
-  }
-}
-
-export class SystemError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SystemError';
-  }
-}
+// The error classes themselves live in domain/errors.ts (one module for every kind); the
+// client's code imports the two kinds from here or there alike.
+export { RoundsError, SystemError, UserError } from '../domain/errors';
 
 /** gRPC status codes that we name (from @grpc/grpc-js's `status`). */
 const GRPC = { CANCELLED: 1, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14, UNAUTHENTICATED: 16 };

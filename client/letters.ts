@@ -11,13 +11,13 @@ import { temporal } from '@temporalio/proto';
 import { CALENDAR_YEARS, holidayTableFrom } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
 import { cleanLetterInput } from '../domain/letter-input';
-import { ScheduleError } from '../domain/schedule';
-import { planLetter, resolveSentOn, SentOnError } from '../domain/start';
+import { planLetter, resolveSentOn } from '../domain/start';
 import type { RoundPlan } from '../domain/round';
 import type { LetterInput, LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
 import { UserError } from './errors';
 import { letterMemo } from './letter-memo';
+import { ScheduleError, SentOnError } from '../domain/errors';
 
 export interface StartOptions {
   delivery: 'send' | 'record-sent';

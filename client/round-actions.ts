@@ -2,12 +2,13 @@
 // letter), then each is changed through its own update, a few at a time, so that a letter that
 // refuses (already complete, say) is reported and the rest go on.
 import type { Client } from '@temporalio/client';
-import { parseIsoDate, CalendarError } from '../domain/calendar';
+import { parseIsoDate } from '../domain/calendar';
 import { isLetterState, LETTER_STATES, FINAL_STATES, type LetterState } from '../domain/states';
 import type { CalendarPayload, LetterStatus } from '../domain/types';
 import { UserError } from './errors';
 import { updateLetter, type Updates, type PayloadOf } from './letters';
 import { listLetters, queries, type LetterRow } from './queries';
+import { CalendarError } from '../domain/errors';
 
 /** Which letters: by round, state, overdue, organisation, or a list of ids (all given must hold). */
 export interface Selector {

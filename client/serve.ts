@@ -7,7 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { connectClient, temporalSettings, TemporalUnreachableError } from '../worker/connection';
+import { connectClient, temporalSettings } from '../worker/connection';
 import { MailSink } from '../worker/mail-sink';
 import { FolderSource } from '../activities/inbox';
 import { documentsDir } from '../activities/document-store';
@@ -21,6 +21,7 @@ import { SystemError, UserError } from './errors';
 import { ensureFirstUser, usersFileLocation, varDir } from './users';
 import { openSessions } from './web/sessions';
 import { startWebServer } from './web/server';
+import { TemporalUnreachableError } from '../domain/errors';
 
 export const VAR_DIR = varDir();
 

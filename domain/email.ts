@@ -3,6 +3,7 @@
 import { DateTime } from 'luxon';
 import { DOCUMENT_LABELS, type DocumentKey } from './documents';
 import type { LetterInput, Person } from './types';
+import { HeaderInjectionError } from './errors';
 
 export interface EmailMessage {
   from: Person;
@@ -31,13 +32,6 @@ export function messageIdFor(roundId: string, letterId: string, step: EmailStep,
 export function assertSafeHeader(field: string, value: string): void {
   if (/[\r\n\0]/.test(value)) {
     throw new HeaderInjectionError(`${field} contains a line break, which could inject email headers: ${JSON.stringify(value)}`);
-  }
-}
-
-export class HeaderInjectionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'HeaderInjectionError';
   }
 }
 

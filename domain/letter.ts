@@ -1,7 +1,7 @@
 // One letter's state and its rules: what was requested, what came in, which policy steps
 // remain. Plain data and methods, no Temporal: the workflow holds one of these, wires its
 // messages to the methods and waits on its timers (see workflows/letter.ts).
-import { CalendarError, isInCalendar, isIsoDate, localDateOf, nextWorkingDay, parseIsoDate } from './calendar';
+import { isInCalendar, isIsoDate, localDateOf, nextWorkingDay, parseIsoDate } from './calendar';
 import { DOCUMENT_KEYS, DOCUMENT_LABELS, isDocumentKey, type DocumentKey } from './documents';
 import { readLetterInput } from './letter-input';
 import { MAX_CLOSURES, type Policy, type StepAction } from './policy';
@@ -11,7 +11,6 @@ import {
   replanOn,
   planFrom,
   planSteps,
-  ScheduleError,
   shiftByWorkingDays,
   shiftForPause,
   shiftPending,
@@ -48,14 +47,7 @@ import type {
   StoredFile,
   WithdrawPayload,
 } from './types';
-
-/** A request that breaks a rule. Its message is shown to the person as it is. */
-export class LetterRuleError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LetterRuleError';
-  }
-}
+import { CalendarError, LetterRuleError, ScheduleError } from './errors';
 
 const MAX_TEXT = 4000;
 const MAX_NAME = 200;

@@ -1,8 +1,9 @@
 // A round's chase policy: when to chase, escalate and close, counted from the letter.
 // Pure: parsed from round.yaml / recipients.csv by the client, carried into the workflow
 // as plain data, and scheduled by domain/schedule.ts on both sides.
-import { CalendarError, parseIsoDate } from './calendar';
+import { parseIsoDate } from './calendar';
 import { echo } from './text';
+import { CalendarError, PolicyError } from './errors';
 
 export const STEP_ACTIONS = ['chase', 'escalate', 'close'] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
@@ -30,16 +31,6 @@ export interface Policy {
    * "How deadlines are worked out"). Absent: the worker's table.
    */
   holidays?: [string, string][];
-}
-
-export class PolicyError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-    this.name = 'PolicyError';
-  }
 }
 
 const UNIT_MS: Record<string, number> = {

@@ -5,10 +5,11 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { DOCUMENT_KEYS, isDocumentKey, type DocumentKey } from './documents';
-import { CalendarError, isIsoDate, parseIsoDate } from './calendar';
-import { DEFAULT_POLICY, parsePolicy, parseSteps, PolicyError, type Policy } from './policy';
+import { isIsoDate, parseIsoDate } from './calendar';
+import { DEFAULT_POLICY, parsePolicy, parseSteps, type Policy } from './policy';
 import { didYouMean } from './suggest';
 import type { Person, Recipient } from './types';
+import { CalendarError, PolicyError } from './errors';
 
 export interface RoundIssue {
   level: 'error' | 'warning';
@@ -85,13 +86,6 @@ export interface RoundConfig {
   coordinator: Person;
   documents?: DocumentKey[];
   policy: Policy;
-}
-
-export class RoundFolderError extends Error {
-  constructor(readonly issues: RoundIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
-    this.name = 'RoundFolderError';
-  }
 }
 
 /** Parses round.yaml. Returns the config, or issues naming the field and (where known) the line. */

@@ -1,22 +1,8 @@
 // When each policy step of one letter is due, and how extensions, pauses and late imports
 // move those times. Pure and deterministic: the workflow and the CLI/dashboard share it.
-import { addWorkingDays, type CalendarOptions, CALENDAR_YEARS, CalendarError, isInCalendar, localDateOf, parseIsoDate, localTimeOn, workingDaysBetween } from './calendar';
+import { addWorkingDays, type CalendarOptions, CALENDAR_YEARS, isInCalendar, localDateOf, parseIsoDate, localTimeOn, workingDaysBetween } from './calendar';
 import { formatAfter, type Policy, type StepAction } from './policy';
-
-/**
- * A schedule that cannot be worked out: a date outside the working-day calendar, a step that
- * would fall after its end. The message says which step and why, for a person to read.
- */
-export class ScheduleError extends Error {
-  constructor(
-    message: string,
-    /** The policy step (0-based) that cannot be planned; undefined when the sent-on date itself is the problem. */
-    readonly step?: number,
-  ) {
-    super(message);
-    this.name = 'ScheduleError';
-  }
-}
+import { CalendarError, ScheduleError } from './errors';
 
 const CALENDAR = `the working-day calendar (England and Wales bank holidays, ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last})`;
 const LAST_DATE = `${CALENDAR_YEARS.last}-12-31`;

@@ -1,19 +1,12 @@
 // The rules for starting a round, shared by `rounds check`, `rounds start` and the
 // dashboard's start page: when the letters count as sent, and whether every step of every
 // letter can be planned on the real calendar before anything starts.
-import { CalendarError, localDateOf, localTimeOn, parseIsoDate } from './calendar';
+import { localDateOf, localTimeOn, parseIsoDate } from './calendar';
 import { echoText } from './text';
 import type { RoundIssue, RoundPlan } from './round';
-import { planSteps, ScheduleError, type ScheduledStep } from './schedule';
+import { planSteps, type ScheduledStep } from './schedule';
 import type { LetterInput } from './types';
-
-/** A "counts as sent on" that cannot be used. The message is for a person; callers prefix the field's name. */
-export class SentOnError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SentOnError';
-  }
-}
+import { CalendarError, ScheduleError, SentOnError } from './errors';
 
 const WRITE = 'Write a date like 2020-10-13, or now.';
 

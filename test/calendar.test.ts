@@ -450,9 +450,10 @@ describe('the bank holiday table', () => {
         .replace(/\/\*[\s\S]*?\*\//g, '')
         .replace(/^\s*\/\/.*$/gm, ''); // code only, not comments
       const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-      // ../text (cleaning values echoed in messages) is pure and imports nothing.
-      expect([file, imports.filter((i) => !i.startsWith('./') && i !== 'luxon' && i !== '../text')]).toEqual([file, []]);
+      // ../text (cleaning values echoed in messages) and ../errors (the error classes) are pure and import nothing.
+      expect([file, imports.filter((i) => !i.startsWith('./') && i !== 'luxon' && i !== '../text' && i !== '../errors')]).toEqual([file, []]);
       expect([file, /Date\.now|new Date\(\)|process\.|require\(|DateTime\./.test(source)]).toEqual([file, false]);
     }
+    expect(fs.readFileSync(path.resolve(__dirname, '../domain/errors.ts'), 'utf8')).not.toMatch(/^import /m);
   });
 });

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DocumentStore, documentsDir, MissingDocumentError } from '../activities/document-store';
+import { DocumentStore, documentsDir } from '../activities/document-store';
+import { MissingDocumentError } from '../domain/errors';
 
 const fresh = () => new DocumentStore(fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-docs-')));
 

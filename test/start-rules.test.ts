@@ -9,7 +9,8 @@ import { UserError } from '../client/errors';
 import { loadRoundFolder } from '../client/round-folder';
 import { parseIsoDate } from '../domain/calendar';
 import { formatIssue, type RoundPlan } from '../domain/round';
-import { resolveSentOn, SentOnError } from '../domain/start';
+import { resolveSentOn } from '../domain/start';
+import { SentOnError } from '../domain/errors';
 
 const SMALL = path.join(__dirname, 'fixtures', 'rounds', 'small');
 const NOW = new Date('2020-11-02T12:00:00Z');

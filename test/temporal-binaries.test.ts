@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findBinary, MissingBinaryError, requireBinary } from '../worker/temporal-binaries';
+import { findBinary, requireBinary } from '../worker/temporal-binaries';
+import { MissingBinaryError } from '../domain/errors';
 
 const saved = { ...process.env };
 afterEach(() => {

@@ -5,11 +5,7 @@
 // is the slowest thing to load.
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-
-export class TemporalUnreachableError extends Error {}
-
-/** The namespace, or the register's search attributes in it, are not there: `rounds setup` makes them. */
-export class NamespaceNotReadyError extends Error {}
+import { NamespaceNotReadyError, TemporalUnreachableError } from '../domain/errors';
 
 /**
  * The clear message for a cluster that has not been prepared, when `err` says so: a missing

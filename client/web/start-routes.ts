@@ -5,7 +5,7 @@
 // (round-folders.ts): nothing from a request becomes a path.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { RoundPlan } from '../../domain/round';
-import { defaultSentOn, resolveSentOn, SentOnError } from '../../domain/start';
+import { defaultSentOn, resolveSentOn } from '../../domain/start';
 import { UserError } from '../errors';
 import { letterInputs, startLetters } from '../letters';
 import { hasErrors } from '../round-folder';
@@ -13,6 +13,7 @@ import { pageContext, send, sendError, str, takeFlash, type AreaOptions, type Bo
 import { findRoundFolder, isFolderName, loadForDisplay, scanRoundFolders } from './round-folders';
 import { roundCheckPage, startListPage, type StartForm } from './start-view';
 import { roundHref } from './views';
+import { SentOnError } from '../../domain/errors';
 
 function notLead(web: Web, req: FastifyRequest, reply: FastifyReply) {
   const role = req.signedIn?.role ?? 'none';

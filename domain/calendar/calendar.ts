@@ -9,6 +9,7 @@
 import { IANAZone } from 'luxon';
 import { echoText } from '../text';
 import { BANK_HOLIDAYS, BANK_HOLIDAY_YEARS } from './bank-holidays';
+import { CalendarError } from '../errors';
 
 export type IsoDate = string; // 'YYYY-MM-DD'
 
@@ -20,14 +21,6 @@ export interface CalendarOptions {
    * the table it was planned with, so a worker with a regenerated table does not move its dates.
    */
   holidays?: readonly (readonly [IsoDate, string])[];
-}
-
-/** A date or time the calendar cannot work with. Its message says what was expected. */
-export class CalendarError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CalendarError';
-  }
 }
 
 /** The years the bank holiday table covers; working-day functions reject dates outside them. */

@@ -3,7 +3,6 @@
 // scripts/generate-bank-holidays.ts.
 export {
   CALENDAR_YEARS,
-  CalendarError,
   addWorkingDays,
   bankHoliday,
   bankHolidaysIn,
