@@ -9,7 +9,7 @@ import { connectClient, NamespaceNotReadyError, notReady, temporalSettings, Temp
 import { MissingBinaryError } from '../worker/temporal-binaries';
 import { causeChain, describeError, grpcCode, SystemError, temporalFailure, UserError } from './errors';
 import { formatExplanations, formatLetter, formatRegister, formatRounds, terminalSafe, when } from './format';
-import { letterInputs, letterStatus, NO_WORKER, startLetters, storeLetterPdfs, updateLetter, workerPolling } from './letters';
+import { letterInputs, letterStatus, NO_WORKER, pdfLettersForSending, startLetters, updateLetter, workerPolling } from './letters';
 // Commands load what only they need when they run (the round-folder parser, the worker, the web
 // server, the demo's test server): `rounds status` started in 0.75 s when everything loaded eagerly.
 // (require, not import(): tsx runs import() as ESM, which wants file extensions.)
@@ -117,14 +117,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         say(formatCheck(plan));
         throw new UserError(`${dir}: the round has errors (above); nothing was started`);
       }
+      const delivery = o.send ? 'send' : 'record-sent';
       // A PDF letter is attached as it is: its bytes go to the document store the workers read.
-      let letterPdfs: Map<string, import('../activities/document-store').DocumentRef> | undefined;
-      if (o.send && !o.inline) {
-        const { DocumentStore, documentsDir } = await import('../activities/document-store');
-        const { varDir } = await import('./users');
-        letterPdfs = await storeLetterPdfs(plan, new DocumentStore(documentsDir(varDir())));
-      }
-      const inputs = letterInputs(plan, { delivery: o.send ? 'send' : 'record-sent', inline: o.inline, letterPdfs, sentOn: o.sentOn });
+      const letterPdfs = await pdfLettersForSending(plan, { delivery, inline: o.inline });
+      const inputs = letterInputs(plan, { delivery, inline: o.inline, letterPdfs, sentOn: o.sentOn });
       const c = await getClient();
       const notRegistered = await registerSearchAttributes(c, settings!);
       const progress = progressBar(err, inputs.length);

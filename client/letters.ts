@@ -11,7 +11,7 @@ import { temporal } from '@temporalio/proto';
 import { CALENDAR_YEARS, holidayTableFrom } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
 import fs from 'node:fs';
-import type { DocumentRef, DocumentStore } from '../activities/document-store';
+import { DocumentStore, documentsDir, type DocumentRef } from '../activities/document-store';
 import { coverNoteFields, renderCoverNote } from '../domain/cover-note';
 import { cleanLetterInput } from '../domain/letter-input';
 import { officeFormatOf } from '../domain/letters/office';
@@ -22,6 +22,7 @@ import type { LetterInput, LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
 import { UserError } from './errors';
 import { letterMemo } from './letter-memo';
+import { varDir } from './users';
 
 export interface StartOptions {
   delivery: 'send' | 'record-sent';
@@ -56,6 +57,18 @@ export async function storeLetterPdfs(plan: RoundPlan, store: DocumentStore): Pr
     }
   }
   return refs;
+}
+
+/**
+ * For `start --send` (not --inline) and the dashboard's "email each letter": the round's PDF
+ * letters put in the document store the workers read (ROUNDS_DOCUMENTS_DIR, else var/documents).
+ */
+export async function pdfLettersForSending(
+  plan: RoundPlan,
+  opts: Pick<StartOptions, 'delivery' | 'inline'>,
+  store: DocumentStore = new DocumentStore(documentsDir(varDir())),
+): Promise<Map<string, DocumentRef> | undefined> {
+  return opts.delivery === 'send' && !opts.inline ? storeLetterPdfs(plan, store) : undefined;
 }
 
 export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery' | 'inline' | 'letterPdfs' | 'sentOn' | 'now'>): LetterInput[] {
