@@ -11,6 +11,7 @@ import { chromiumWarning } from '../activities/chromium';
 import { createLetterPdfActivities } from '../activities/letter-pdf';
 import { DocumentStore } from '../activities/document-store';
 import { letterInputs, letterStatus, startLetters, startRequest, storeLetterPdfs } from '../client/letters';
+import { formatLetter } from '../client/format';
 import { loadRoundFolder } from '../client/round-folder';
 import { parseLetter } from '../domain/letters';
 import { extractDocumentText } from '../domain/letters/extract';
@@ -121,6 +122,8 @@ test('Word and PDF letters (examples/vru-2020-office): the .docx printed to PDF,
     const sent = (await statusOf(input)).timeline.find((e) => e.kind === 'sent')!;
     expect(sent.attachments![0]!.sha256).toBe(sha256(mails.get(input.letterId)!.attachments[0]!.content));
   }
+  // `rounds show` answers "what exactly did we send".
+  expect(formatLetter(await statusOf(inputs.find((i) => i.letterId === 'london')!))).toContain(`attached london.pdf (${london.content.length} bytes, sha256 ${sha256(london.content)})`);
 });
 
 test('--send --inline keeps the letter in the body, with no attachment', async () => {
