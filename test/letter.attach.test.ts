@@ -19,6 +19,7 @@ import { pdfToLetterHtml } from '../domain/letters/pdf';
 import type { LetterInput, LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
 import { roundsInProcess } from './support/cli';
+import { recordHistory } from './support/histories';
 import { letterWorker, parsedMail, testDocumentsDir, withLetterWorker } from './support/temporal';
 import { eventually } from './support/wait';
 
@@ -181,6 +182,8 @@ test('a worker without Chromium: the letter is not sent without its PDF nor lost
     await world.env.sleep('11 minutes');
     const sent = await eventually(async () => (await handle.query(api.status)).timeline.find((e) => e.kind === 'sent'), 60_000);
     expect(sent.attachments?.[0]).toMatchObject({ name: 'kent.pdf', contentType: 'application/pdf' });
+    // Replayed by test/replay.test.ts: the patched path, its failure, the wait and the send.
+    await recordHistory(handle, 'letter-attached-pdf-after-no-chromium');
   } finally {
     if (saved === undefined) delete process.env.ROUNDS_CHROMIUM_PATH;
     else process.env.ROUNDS_CHROMIUM_PATH = saved;
