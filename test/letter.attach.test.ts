@@ -127,6 +127,30 @@ test('Word and PDF letters (examples/vru-2020-office): the .docx printed to PDF,
   expect(formatLetter(await statusOf(inputs.find((i) => i.letterId === 'london')!))).toContain(`attached london.pdf (${london.content.length} bytes, sha256 ${sha256(london.content)})`);
 });
 
+test('`rounds start --send` on the Word and PDF round: every letter attached, the PDF ones from the document store the workers share', async () => {
+  const address = (world.env.connection.options as { address: string }).address;
+  const saved = process.env.ROUNDS_DOCUMENTS_DIR;
+  process.env.ROUNDS_DOCUMENTS_DIR = testDocumentsDir();
+  try {
+    expect(await roundsInProcess(['start', OFFICE_EXAMPLE, '--inline'])).toMatchObject({ code: 1, err: 'rounds: --inline goes with --send (it says how the letters are emailed)\n' });
+    const r = await roundsInProcess(['--address', address, 'start', OFFICE_EXAMPLE, '--send', '--sent-on', 'now']);
+    expect(r.out).toContain('round vru-2020-office: started 5 letters');
+    expect(r.code).toBe(0);
+  } finally {
+    if (saved === undefined) delete process.env.ROUNDS_DOCUMENTS_DIR;
+    else process.env.ROUNDS_DOCUMENTS_DIR = saved;
+  }
+  const ids = ['avon-and-somerset', 'kent', 'london', 'nottinghamshire', 'west-midlands'];
+  const mails = await lettersAtTheServer(ids.map((letterId) => ({ roundId: 'vru-2020-office', letterId }) as LetterInput));
+  for (const id of ids) {
+    const [pdf] = mails.get(id)!.attachments;
+    expect(pdf!.filename).toBe(`${id}.pdf`);
+    const original = path.join(OFFICE_EXAMPLE, 'letters', `${id}.pdf`);
+    if (fs.existsSync(original)) expect(pdf!.content.equals(fs.readFileSync(original))).toBe(true);
+    else expect((await readPdf(pdf!.content, pdf!.filename!)).requestSentence).toBe(requestSentence(id));
+  }
+});
+
 test('--send --inline keeps the letter in the body, with no attachment', async () => {
   const inputs = await startRound(EXAMPLE, { inline: true, only: ['london'] });
   expect(inputs[0]!.attachLetter).toBeUndefined();
