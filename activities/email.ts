@@ -4,8 +4,9 @@ import nodemailer from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { assertSafeMessage, type EmailMessage } from '../domain/email';
+import { DocumentStore } from './document-store';
 import { SentJournal } from './sent-journal';
-import { HeaderInjectionError } from '../domain/errors';
+import { HeaderInjectionError, MissingDocumentError } from '../domain/errors';
 
 /** Well inside the workflow's 20 s heartbeat timeout; the SDK throttles what it sends anyway. */
 const HEARTBEAT_EVERY_MS = 5_000;
@@ -17,6 +18,8 @@ export interface EmailConfig {
   sentJournal?: string;
   /** Connections and timeouts (tests shorten them); SMTP_DEFAULTS otherwise. */
   smtp?: Partial<SmtpSettings>;
+  /** The document store attachments are read from (by SHA-256), and letters' PDFs are kept in (activities/letter-pdf.ts). */
+  documentsDir?: string;
 }
 
 export interface SmtpSettings {
@@ -64,6 +67,23 @@ export function createEmailActivities(config: EmailConfig) {
   const transport = nodemailer.createTransport(transportOptions(config.smtpUrl, config.smtp));
 
   const journal = config.sentJournal ? new SentJournal(config.sentJournal) : undefined;
+  const store = config.documentsDir ? new DocumentStore(config.documentsDir) : undefined;
+
+  /** An email's attachments, read from the document store by reference: exactly the bytes the timeline names. */
+  async function attachmentsOf(message: EmailMessage) {
+    if (!message.attachments?.length) return undefined;
+    if (!store) throw ApplicationFailure.nonRetryable(`${message.messageId} has attachments, but this worker has no document store (ROUNDS_DOCUMENTS_DIR) to read them from`, 'NoDocumentStore');
+    return Promise.all(
+      message.attachments.map(async (a) => {
+        try {
+          return { filename: a.name, contentType: a.contentType, content: await store.read(a.sha256) };
+        } catch (err) {
+          if (err instanceof MissingDocumentError) throw ApplicationFailure.nonRetryable(`${message.messageId}: attachment ${a.name}: ${err.message}`, 'MissingDocumentError');
+          throw err;
+        }
+      }),
+    );
+  }
 
   async function sendEmail(message: EmailMessage): Promise<SentEmail> {
     try {
@@ -89,6 +109,7 @@ export function createEmailActivities(config: EmailConfig) {
         return { messageId: message.messageId, accepted: [], response: `accepted by an earlier attempt at ${sent.at}: ${sent.response}` };
       }
     }
+    const attachments = await attachmentsOf(message);
     // Heartbeats tell Temporal this attempt is alive (the workflow sets a 20 s heartbeat
     // timeout): if the worker dies mid-send, the email is retried after 20 s, not 2 minutes.
     context?.heartbeat();
@@ -105,6 +126,7 @@ export function createEmailActivities(config: EmailConfig) {
         messageId: message.messageId,
         inReplyTo: message.inReplyTo,
         references: message.references,
+        attachments,
         headers: workflowId ? { 'X-Request-Rounds-Letter': workflowId } : undefined,
         // A bounce from a server that speaks DSN names our Message-ID (Original-Envelope-Id), so
         // the inbox can match it to its letter even when the original headers are not returned.

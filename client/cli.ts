@@ -9,7 +9,7 @@ import { ExitError, RoundsError } from '../domain/errors';
 import { connectClient, notReady, temporalSettings, type TemporalSettings } from '../worker/connection';
 import { causeChain, describeError, grpcCode, SystemError, temporalFailure, UserError } from './errors';
 import { formatExplanations, formatLetter, formatRegister, formatRounds, terminalSafe, when } from './format';
-import { letterInputs, letterStatus, NO_WORKER, startLetters, updateLetter, workerPolling } from './letters';
+import { letterInputs, letterStatus, NO_WORKER, pdfLettersForSending, startLetters, updateLetter, workerPolling } from './letters';
 // Commands load what only they need when they run (the round-folder parser, the worker, the web
 // server, the demo's test server): `rounds status` started in 0.75 s when everything loaded eagerly.
 // (require, not import(): tsx runs import() as ESM, which wants file extensions.)
@@ -104,11 +104,13 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   program
     .command('start <roundDir>')
     .description('start one workflow per letter (running it twice starts nothing twice)')
-    .addOption(new Option('--send', 'email each letter now, then chase').conflicts('recordSent'))
+    .addOption(new Option('--send', 'email each letter now (a covering note, the letter attached as a PDF), then chase').conflicts('recordSent'))
+    .option('--inline', 'with --send: the letter in the email itself, as text and HTML, instead of attached as a PDF')
     .addOption(new Option('--record-sent', 'the letters were sent by other means: only chase (default)'))
     .option('--sent-on <date>', "when the letters count as sent: a date like 2020-10-13, or 'now'")
     .option('--concurrency <n>', 'workflow starts in flight at once', parsePositiveInt('--concurrency'), 32)
-    .action(async (dir: string, o: { send?: boolean; sentOn?: string; concurrency: number }) => {
+    .action(async (dir: string, o: { send?: boolean; inline?: boolean; sentOn?: string; concurrency: number }) => {
+      if (o.inline && !o.send) throw new UserError('--inline goes with --send (it says how the letters are emailed)');
       const { loadRoundFolder, hasErrors } = roundFolder();
       const { formatCheck } = checkOutput();
       const plan = await loadRoundFolder(dir);
@@ -116,7 +118,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         say(formatCheck(plan));
         throw new UserError(`${dir}: the round has errors (above); nothing was started`);
       }
-      const inputs = letterInputs(plan, { delivery: o.send ? 'send' : 'record-sent', sentOn: o.sentOn });
+      const delivery = o.send ? 'send' : 'record-sent';
+      // A PDF letter is attached as it is: its bytes go to the document store the workers read.
+      const letterPdfs = await pdfLettersForSending(plan, { delivery, inline: o.inline });
+      const inputs = letterInputs(plan, { delivery, inline: o.inline, letterPdfs, sentOn: o.sentOn });
       const c = await getClient();
       const notRegistered = await registerSearchAttributes(c, settings!);
       const progress = progressBar(err, inputs.length);

@@ -129,6 +129,8 @@ export function formatLetter(s: LetterStatus): string {
         t.by ? `by ${t.by}` : undefined,
         t.note,
         t.message,
+        // What exactly was sent: the letter's PDF, by name, size and the SHA-256 of its bytes.
+        ...(t.kind === 'sent' ? (t.attachments ?? []).map((a) => `attached ${a.name} (${a.size} bytes, sha256 ${a.sha256})`) : []),
       ].filter(Boolean);
       return `    ${when(t.at).padEnd(25)}  ${t.kind.padEnd(13)} ${detail.join('; ')}`.trimEnd();
     }),

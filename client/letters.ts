@@ -10,7 +10,11 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { CALENDAR_YEARS, holidayTableFrom } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
+import fs from 'node:fs';
+import { DocumentStore, documentsDir, type DocumentRef } from '../activities/document-store';
+import { coverNoteFields, renderCoverNote } from '../domain/cover-note';
 import { cleanLetterInput } from '../domain/letter-input';
+import { officeFormatOf } from '../domain/letters/office';
 import { planLetter, resolveSentOn } from '../domain/start';
 import type { RoundPlan } from '../domain/round';
 import type { LetterInput, LetterStatus } from '../domain/types';
@@ -18,9 +22,14 @@ import * as api from '../workflows/letter-api';
 import { UserError } from './errors';
 import { letterMemo } from './letter-memo';
 import { ScheduleError, SentOnError } from '../domain/errors';
+import { varDir } from './users';
 
 export interface StartOptions {
   delivery: 'send' | 'record-sent';
+  /** With 'send': the letter in the email's body (--inline), instead of a covering note with the letter attached as a PDF. */
+  inline?: boolean;
+  /** PDF letters already put in the document store (storeLetterPdfs), by letter id: attached as they are. */
+  letterPdfs?: Map<string, DocumentRef>;
   /** Overrides when the letters count as sent: a date, or 'now'. */
   sentOn?: string;
   concurrency?: number;
@@ -33,7 +42,36 @@ export interface StartResult {
   alreadyStarted: string[];
 }
 
-export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery' | 'sentOn' | 'now'>): LetterInput[] {
+/**
+ * Puts each PDF letter's bytes in the document store, so the worker attaches them as they are
+ * (the store must be the workers' ROUNDS_DOCUMENTS_DIR). Other letters are printed by the worker.
+ */
+export async function storeLetterPdfs(plan: RoundPlan, store: DocumentStore): Promise<Map<string, DocumentRef>> {
+  const refs = new Map<string, DocumentRef>();
+  for (const l of plan.letters) {
+    if (!l.file || officeFormatOf(l.file) !== 'pdf') continue;
+    try {
+      refs.set(l.letterId, await store.put(await fs.promises.readFile(l.file)));
+    } catch (err) {
+      throw new UserError(`${l.file}: cannot put it in the document store (${store.dir}): ${(err as Error).message}`);
+    }
+  }
+  return refs;
+}
+
+/**
+ * For `start --send` (not --inline) and the dashboard's "email each letter": the round's PDF
+ * letters put in the document store the workers read (ROUNDS_DOCUMENTS_DIR, else var/documents).
+ */
+export async function pdfLettersForSending(
+  plan: RoundPlan,
+  opts: Pick<StartOptions, 'delivery' | 'inline'>,
+  store: DocumentStore = new DocumentStore(documentsDir(varDir())),
+): Promise<Map<string, DocumentRef> | undefined> {
+  return opts.delivery === 'send' && !opts.inline ? storeLetterPdfs(plan, store) : undefined;
+}
+
+export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery' | 'inline' | 'letterPdfs' | 'sentOn' | 'now'>): LetterInput[] {
   const { round } = plan;
   const now = opts.now ?? new Date();
   let sentOn: string | undefined = round.sentOn;
@@ -48,6 +86,17 @@ export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery
   }
   const inputs = plan.letters.map((l): LetterInput => {
     if (opts.delivery === 'send' && !l.body) throw new UserError(`${l.letterId}: --send needs the letter's own file under letters/ to send, and there is none`);
+    let attach: Pick<LetterInput, 'attachLetter' | 'coverNote'> = {};
+    if (opts.delivery === 'send' && !opts.inline) {
+      const fileName = `${l.letterId}.pdf`;
+      let pdf: DocumentRef | undefined;
+      if (l.file && officeFormatOf(l.file) === 'pdf') {
+        pdf = opts.letterPdfs?.get(l.letterId);
+        if (!pdf) throw new UserError(`${l.file}: a PDF letter is attached as it is, so it must be put in the document store first (storeLetterPdfs)`);
+      }
+      const fields = coverNoteFields({ recipient: l.recipient, subject: round.subject, letterDate: l.letterDate, coordinator: round.coordinator, sender: round.sender }, fileName);
+      attach = { attachLetter: { fileName, ...(pdf ? { pdf: { sha256: pdf.sha256, size: pdf.size } } : {}) }, coverNote: renderCoverNote(round.coverNote, fields) };
+    }
     return cleanLetterInput({
       roundId: round.id,
       letterId: l.letterId,
@@ -62,6 +111,7 @@ export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery
       policy: withHolidays(l.policy, sentOn ?? l.letterDate),
       delivery: opts.delivery,
       body: opts.delivery === 'send' ? l.body : undefined,
+      ...attach,
     });
   });
   // Nothing starts that cannot run: every step of every letter is planned as its workflow will plan it.

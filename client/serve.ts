@@ -10,6 +10,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectClient, temporalSettings } from '../worker/connection';
 import { MailSink } from '../worker/mail-sink';
 import { FolderSource } from '../activities/inbox';
+import { chromiumWarning } from '../activities/chromium';
 import { documentsDir } from '../activities/document-store';
 import { InboxWatcher, mailSourceFromEnv, pollSecondsFromEnv } from '../worker/inbox-watcher';
 import { PROJECT_ROOT as ROOT } from '../worker/paths';
@@ -55,8 +56,10 @@ export async function runWorker(globals: Globals, print: Print): Promise<void> {
   // Replies in: only with IMAP_URL (a worker on its own has no local mail sink to read).
   const mailSource = process.env.IMAP_URL ? mailSourceFromEnv('', process.env) : undefined;
   const inbox = mailSource ? { source: mailSource, documentsDir: documentsDir(VAR_DIR) } : undefined;
-  const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal() }, inbox });
+  const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal(), documentsDir: documentsDir(VAR_DIR) }, inbox });
   print(`worker: task queue ${TASK_QUEUE} on ${settings.address} (namespace ${settings.namespace}); email via ${redact(smtpUrl)}`);
+  const noChromium = chromiumWarning();
+  if (noChromium) print(`worker: warning: ${noChromium}`);
   const running = worker.run();
   const watcher = mailSource ? await new InboxWatcher({ connection: client.connection, namespace: settings.namespace, source: mailSource, pollSeconds: pollSecondsFromEnv(), report: print }).start() : undefined;
   if (mailSource) print(`inbox:  ${mailSource.description}`);
@@ -119,7 +122,7 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
       const connection = await connectWorker(settings);
       stack.push(() => connection.close());
       const inbox = { source: mailSource, documentsDir: documentsDir(VAR_DIR) };
-      const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal() }, inbox });
+      const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal(), documentsDir: documentsDir(VAR_DIR) }, inbox });
       stack.push(close);
       running = worker.run();
       const watcher = await new InboxWatcher({ connection: client.connection, namespace: settings.namespace, source: mailSource, pollSeconds: pollSecondsFromEnv(), report: print }).start();
@@ -130,6 +133,8 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
         await running;
       });
       print(`worker:   task queue ${TASK_QUEUE}, namespace ${settings.namespace}`);
+      const noChromium = chromiumWarning();
+      if (noChromium) print(`worker:   warning: ${noChromium}`);
     }
 
     await startDashboard(client, process.env.SMTP_URL ? undefined : outboxDir, print, stack);

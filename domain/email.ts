@@ -2,7 +2,7 @@
 // workflow renders them deterministically and tests can read exactly what was sent.
 import { DateTime } from 'luxon';
 import { DOCUMENT_LABELS, type DocumentKey } from './documents';
-import type { LetterInput, Person } from './types';
+import type { LetterInput, Person, ReplyAttachment } from './types';
 import { HeaderInjectionError } from './errors';
 
 export interface EmailMessage {
@@ -17,6 +17,8 @@ export interface EmailMessage {
   messageId: string;
   inReplyTo?: string;
   references?: string[];
+  /** Files attached by reference: the email activity reads their bytes from the document store by SHA-256. */
+  attachments?: ReplyAttachment[];
 }
 
 export type EmailStep = 'letter' | `step-${number}`;
@@ -50,6 +52,7 @@ export function assertSafeMessage(m: EmailMessage): void {
   assertSafeHeader('messageId', m.messageId);
   if (m.inReplyTo) assertSafeHeader('inReplyTo', m.inReplyTo);
   m.references?.forEach((r, i) => assertSafeHeader(`references[${i}]`, r));
+  m.attachments?.forEach((a, i) => assertSafeHeader(`attachments[${i}].name`, a.name));
 }
 
 /** 'Tuesday 13 October 2020', as people write dates in the UK. */
@@ -79,6 +82,16 @@ export function renderLetterEmail(input: LetterInput): EmailMessage {
     html: body.html,
     messageId: letterMessageId(input),
   };
+}
+
+/**
+ * The letter sent as offices send it: the covering note (LetterInput.coverNote) as the body and
+ * the letter as a PDF attachment, already made and stored (its reference). Same Message-ID and
+ * subject as the letter in the body would have, so chases thread on it alike.
+ */
+export function renderCoverEmail(input: LetterInput, attachment: ReplyAttachment): EmailMessage {
+  const note = input.coverNote ?? { text: '', html: '' };
+  return { ...renderLetterEmail(input), text: note.text, html: note.html, attachments: [attachment] };
 }
 
 /** A chase (kind 'chase') or the escalation (kind 'escalate'), listing only outstanding documents. */

@@ -20,6 +20,8 @@ export const INPUT_LIMITS = {
   addressLines: 20,
   /** The letter itself, for --send: fifty times a seed letter. */
   body: 512 * 1024,
+  /** The covering note of an attached letter (round.yaml's template, at most 4,000 characters, filled in). */
+  coverNote: 32 * 1024,
 } as const;
 
 const line = (s: string, max: number = INPUT_LIMITS.line) => cleanText(s, max);
@@ -136,6 +138,21 @@ export function readLetterInput(raw: unknown): { input: LetterInput; problems: s
     else problems.push(`body: expected { text, html } of at most ${INPUT_LIMITS.body} characters`);
   }
   if (delivery === 'send' && !body) problems.push('body: delivery is send, but there is no letter to send');
+  let attachLetter: LetterInput['attachLetter'];
+  if (r.attachLetter !== undefined) {
+    const a = r.attachLetter;
+    const pdfOk = (p: unknown) => p === undefined || (isObj(p) && typeof p.sha256 === 'string' && /^[0-9a-f]{64}$/.test(p.sha256) && Number.isInteger(p.size));
+    if (isObj(a) && typeof a.fileName === 'string' && /^[^\\/\r\n\0]{1,200}\.pdf$/i.test(a.fileName) && pdfOk(a.pdf)) {
+      const pdf = a.pdf as { sha256: string; size: number } | undefined;
+      attachLetter = { fileName: a.fileName, ...(pdf ? { pdf: { sha256: pdf.sha256, size: pdf.size } } : {}) };
+    } else problems.push(`attachLetter: expected { fileName: '<name>.pdf', pdf?: { sha256, size } }, got ${echo(a)}`);
+  }
+  let coverNote: LetterInput['coverNote'];
+  if (r.coverNote !== undefined) {
+    const c = r.coverNote;
+    if (isObj(c) && typeof c.text === 'string' && typeof c.html === 'string' && c.text.length + c.html.length <= INPUT_LIMITS.coverNote) coverNote = { text: c.text, html: c.html };
+    else problems.push(`coverNote: expected { text, html } of at most ${INPUT_LIMITS.coverNote} characters`);
+  }
   const input: LetterInput = {
     roundId: str(r, 'roundId', '', '?'),
     letterId: str(r, 'letterId', '', '?'),
@@ -150,6 +167,8 @@ export function readLetterInput(raw: unknown): { input: LetterInput; problems: s
     policy,
     delivery,
     body,
+    attachLetter,
+    coverNote,
   };
   // A line break in a field that becomes an email header is refused (never cleaned away): it
   // could inject headers, and the letter should say so rather than send something else.

@@ -316,7 +316,7 @@ export class Letter {
   letterSent(now: string, email?: EmailRecord): void {
     if (email) {
       this.emails.push(email);
-      this.log(now, { kind: 'sent', messageId: email.messageId, subject: email.subject, to: email.to, on: this.input.sentOn });
+      this.log(now, { kind: 'sent', messageId: email.messageId, subject: email.subject, to: email.to, on: this.input.sentOn, ...(email.attachments ? { attachments: email.attachments } : {}) });
     } else {
       this.log(now, { kind: 'recorded-sent', on: this.input.sentOn });
     }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DOCUMENT_KEYS, isDocumentKey, type DocumentKey } from './documents';
 import { isIsoDate, parseIsoDate } from './calendar';
 import { DEFAULT_POLICY, parsePolicy, parseSteps, type Policy } from './policy';
+import { coverNoteProblems } from './cover-note';
 import { didYouMean } from './suggest';
 import type { Person, Recipient } from './types';
 import { CalendarError, PolicyError } from './errors';
@@ -73,6 +74,14 @@ const roundSchema = z
     coordinator: personSchema,
     documents: z.array(z.enum(DOCUMENT_KEYS)).min(1).optional(),
     policy: z.unknown().optional(),
+    /** The covering note of a letter sent as a PDF attachment (domain/cover-note.ts). */
+    coverNote: z
+      .string()
+      .min(1)
+      .superRefine((value, ctx) => {
+        for (const problem of coverNoteProblems(value)) ctx.addIssue({ code: 'custom', message: problem, params: { quotesValue: true } });
+      })
+      .optional(),
   })
   .strict();
 
@@ -86,6 +95,8 @@ export interface RoundConfig {
   coordinator: Person;
   documents?: DocumentKey[];
   policy: Policy;
+  /** The covering note's template (domain/cover-note.ts); the default when absent. */
+  coverNote?: string;
 }
 
 /** Parses round.yaml. Returns the config, or issues naming the field and (where known) the line. */

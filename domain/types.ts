@@ -45,6 +45,15 @@ export interface LetterInput {
   delivery: 'send' | 'record-sent';
   /** The letter rendered for email, when delivery is 'send'. */
   body?: { text: string; html: string };
+  /**
+   * Sent as offices do (`rounds start --send`, not --inline): the email is the covering note and
+   * the letter goes as a PDF attachment named fileName. `pdf`: the letter was a PDF, stored as it
+   * is in the document store; otherwise the worker prints `body.html` to PDF (activities/letter-pdf.ts).
+   * Absent: the letter is the email's body (--send --inline, and letters started before this existed).
+   */
+  attachLetter?: { fileName: string; pdf?: { sha256: string; size: number } };
+  /** The covering note for an attached letter, filled in from round.yaml's coverNote (domain/cover-note.ts). */
+  coverNote?: { text: string; html: string };
 }
 
 export interface ReceiptPayload {
@@ -140,7 +149,7 @@ export interface TimelineEntry {
   subject?: string;
   to?: string[];
   message?: string;
-  /** A filed message's sender and attachments (kind reply). */
+  /** A filed message's sender and attachments (kind reply); for kind sent, the letter's PDF as it was attached. */
   from?: string;
   attachments?: ReplyAttachment[];
 }
@@ -177,6 +186,8 @@ export interface EmailRecord {
   cc: string[];
   sentAt: string;
   outstanding: DocumentKey[];
+  /** What was attached (the letter as a PDF): name, type, size and SHA-256 of the bytes sent. */
+  attachments?: ReplyAttachment[];
 }
 
 export interface LetterStatus {

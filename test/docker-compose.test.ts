@@ -55,6 +55,12 @@ test('the image runs the compiled build with NODE_ENV=production, and the comman
   expect(dockerfile).toContain('RUN npm run build');
   expect(dockerfile).toMatch(/ENV .*NODE_ENV=production/);
   expect(dockerfile).toContain('COPY --from=build /app/dist ./dist');
+  // Letters sent with --send are printed to PDF by Chromium, into a document store the workers and the dashboard share.
+  expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends chromium/);
+  for (const name of ['worker', 'dashboard']) {
+    expect(env(name).ROUNDS_DOCUMENTS_DIR).toBe('/documents');
+    expect(compose.services[name].volumes).toContain('documents:/documents');
+  }
   const cli = read('client/cli.ts');
   for (const command of ['setup', 'worker', 'serve']) expect(cli).toContain(`.command('${command}')`);
 });

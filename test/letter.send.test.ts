@@ -1,4 +1,4 @@
-// `rounds start --send`: the letter itself is the first email, rendered from its file, and
+// `rounds start --send --inline`: the letter itself is the first email, rendered from its file, and
 // the chases thread on it.
 import path from 'node:path';
 import { letterInputs, startLetters, letterStatus } from '../client/letters';
@@ -10,7 +10,7 @@ const world = withLetterWorker();
 test('the London letter is sent as clean HTML and text with its footnotes; its chase replies to it', async () => {
   const plan = await loadRoundFolder(path.join(__dirname, '..', 'examples', 'vru-2020'));
   const now = new Date(await world.env.currentTimeMs());
-  const inputs = letterInputs(plan, { delivery: 'send', sentOn: 'now', now })
+  const inputs = letterInputs(plan, { delivery: 'send', inline: true, sentOn: 'now', now })
     .filter((i) => i.letterId === 'london')
     .map((i) => ({ ...i, roundId: `send-${now.getTime()}` }));
   await startLetters(world.env.client, inputs);

@@ -12,6 +12,7 @@ import { addUser } from '../client/users';
 import { todayIn } from '../client/web/format';
 import { escape } from '../client/web/html';
 import type { LetterStatus } from '../domain/types';
+import { simpleParser } from 'mailparser';
 import * as api from '../workflows/letter-api';
 import type { MailSink } from '../worker/mail-sink';
 import { devServerEnv, eventually, startDashboard, tempDir, WebAgent, type Dashboard } from './support/browser';
@@ -217,6 +218,7 @@ test("a folder's page shows what `rounds check` shows, escaped, and the start fo
   expect(form).toMatch(/<input type="hidden" name="_csrf" value="[^"]+">/);
   expect(form).toContain('<input type="radio" id="delivery-record-sent" name="delivery" value="record-sent" checked>');
   expect(form).toContain('<input type="radio" id="delivery-send" name="delivery" value="send">');
+  expect(form).toContain('<input type="radio" id="delivery-send-inline" name="delivery" value="send-inline"><label for="delivery-send-inline">Email each letter now, then chase: the letter itself in the email</label>');
   expect(form).toContain('name="sentOn" type="text" value="2020-10-13"');
   expect(form).toContain('<button type="submit">Start 5 letters</button>');
 });
@@ -369,6 +371,23 @@ test('"email each letter" sends each letter from its file, then waits', async ()
   });
   expect(kent.state).toBe('awaiting');
   expect(kent.emails.map((e) => e.kind)).toEqual(['letter']);
+  // As `rounds start --send`: a covering note, the letter attached as a PDF.
+  for (const m of await Promise.all(messages.map((x) => simpleParser(x.raw)))) {
+    expect(m.text).toContain('Please find attached our letter of Tuesday 13 October 2020');
+    expect(m.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
+  }
+});
+
+test('"the letter itself in the email" sends as `rounds start --send --inline`: no attachment', async () => {
+  copyExample('vru-2020-inline');
+  const before = sink.messages.length;
+  const res = await start(lea, 'vru-2020-inline', { delivery: 'send-inline', sentOn: 'now' });
+  expect(res.status).toBe(303);
+  const messages = await eventually(async () => (sink.messages.length >= before + 5 ? sink.messages.slice(before) : undefined));
+  for (const m of await Promise.all(messages.map((x) => simpleParser(x.raw)))) {
+    expect(m.attachments).toEqual([]);
+    expect(m.text).toContain('As Independent Anti-Slavery Commissioner, I am writing');
+  }
 });
 
 test('after a start the register shows the flash once (on a dev server, which lists workflows)', async () => {

@@ -16,11 +16,11 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { renderFollowUp, renderLetterEmail, type EmailMessage } from '../domain/email';
+import { renderCoverEmail, renderFollowUp, renderLetterEmail, type EmailMessage } from '../domain/email';
 import { Letter, type CarriedLetter } from '../domain/letter';
 import { withSubjectTag } from '../domain/replies';
 import type { ScheduledStep } from '../domain/schedule';
-import type { EmailRecord, LetterInput, LetterStatus } from '../domain/types';
+import type { EmailRecord, LetterInput, LetterStatus, ReplyAttachment } from '../domain/types';
 import * as api from './letter-api';
 import { isUndecodable } from './payload-converter';
 
@@ -39,6 +39,24 @@ const { sendEmail } = proxyActivities<Activities>({
     nonRetryableErrorTypes: ['HeaderInjectionError', 'SmtpPermanentError'],
   },
 });
+
+// The letter as a PDF (activities/letter-pdf.ts), made and stored before it is sent. A crash or
+// timeout is retried; what cannot work (no Chromium, the PDF letter not in the store) is not,
+// and the letter says so on its timeline and tries again later (see sendOrRecord).
+const { makeLetterPdf } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['ChromiumMissingError', 'MissingDocumentError', 'NoDocumentStore', 'NoLetter'],
+  },
+});
+
+/** After a letter's PDF could not be made: first wait before trying again, and the longest. */
+const PDF_RETRY_FIRST_MS = 10 * 60_000;
+const PDF_RETRY_MAX_MS = 24 * 60 * 60_000;
 
 const now = (): string => new Date().toISOString();
 
@@ -175,12 +193,51 @@ function refuseUndecodable(p: unknown): void {
 /** The letter itself: emailed first (delivery 'send'), or recorded as sent by other means. */
 async function sendOrRecord(l: Letter): Promise<void> {
   if (l.input.delivery === 'send') {
-    const message = tagged(renderLetterEmail(l.input), l);
+    // Sent as offices do (issue 18): the covering note, the letter attached as a PDF. Only letters
+    // started with attachLetter (which no earlier letter has) take this path.
+    let attachment: ReplyAttachment | undefined;
+    if (l.input.attachLetter && patched('office-attach-letter')) {
+      attachment = await letterPdf(l);
+      if (!attachment) return; // withdrawn while it waited
+    }
+    const message = tagged(attachment ? renderCoverEmail(l.input, attachment) : renderLetterEmail(l.input), l);
     const failure = await send(message);
     if (failure) l.letterFailed(now(), `${message.messageId}: ${failure}`);
     else l.letterSent(now(), emailRecord('letter', undefined, message, l.input.documents));
   } else {
     l.letterSent(now());
+  }
+}
+
+/**
+ * The letter's PDF, stored first so that the email (and any retry of it) attaches exactly those
+ * bytes. When it cannot be made (no Chromium on the worker, the PDF letter missing from the
+ * store), the letter is not sent without it, nor lost: the timeline says why, and it is tried
+ * again after 10 minutes, then less often (at most a day apart) until it works or the letter
+ * ends. Undefined: the letter ended (withdrawn) meanwhile.
+ */
+async function letterPdf(l: Letter): Promise<ReplyAttachment | undefined> {
+  const a = l.input.attachLetter!;
+  let wait = PDF_RETRY_FIRST_MS;
+  for (;;) {
+    try {
+      return await makeLetterPdf({
+        roundId: l.input.roundId,
+        letterId: l.input.letterId,
+        fileName: a.fileName,
+        letterDate: l.input.letterDate,
+        title: l.input.subject,
+        ...(a.pdf ? { pdf: a.pdf } : { html: l.input.body?.html ?? '' }),
+      });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      const reason = err.cause?.message ?? err.message;
+      const again = new Date(Date.now() + wait).toISOString();
+      log.warn('letter PDF could not be made', { error: reason });
+      l.letterFailed(now(), `the letter was not sent: its PDF (${a.fileName}) could not be made: ${reason}; tried again at ${again}`);
+      if (await condition(() => l.ended !== null, wait)) return undefined;
+      wait = Math.min(wait * 2, PDF_RETRY_MAX_MS);
+    }
   }
 }
 
@@ -227,5 +284,5 @@ function emailRecord(
   m: EmailMessage,
   outstanding: EmailRecord['outstanding'],
 ): EmailRecord {
-  return { kind, step, messageId: m.messageId, subject: m.subject, to: m.to, cc: m.cc, sentAt: now(), outstanding };
+  return { kind, step, messageId: m.messageId, subject: m.subject, to: m.to, cc: m.cc, sentAt: now(), outstanding, ...(m.attachments ? { attachments: m.attachments } : {}) };
 }

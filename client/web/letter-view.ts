@@ -60,7 +60,7 @@ function describe(e: TimelineEntry): SafeHtml {
   const note = e.note ? html`<blockquote class="note-text">${e.note}</blockquote>` : '';
   switch (e.kind) {
     case 'sent':
-      return html`<strong>Letter sent by email</strong> to ${(e.to ?? []).join(', ')}${e.subject ? html`: “${e.subject}”` : ''}`;
+      return html`<strong>Letter sent by email</strong> to ${(e.to ?? []).join(', ')}${e.subject ? html`: “${e.subject}”` : ''}${(e.attachments ?? []).map((a) => html`, with ${a.name} attached (${a.size} bytes, SHA-256 <code>${a.sha256}</code>)`)}`;
     case 'recorded-sent':
       return html`<strong>Letter recorded as sent</strong>${e.on ? html` on ${longDate(e.on)}` : ''}${by}`;
     case 'chase':

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { RoundPlan } from '../../domain/round';
 import { defaultSentOn, resolveSentOn } from '../../domain/start';
 import { UserError } from '../errors';
-import { letterInputs, startLetters } from '../letters';
+import { letterInputs, pdfLettersForSending, startLetters } from '../letters';
 import { hasErrors } from '../round-folder';
 import { pageContext, send, sendError, str, takeFlash, type AreaOptions, type Body, type Web } from './context';
 import { findRoundFolder, isFolderName, loadForDisplay, scanRoundFolders } from './round-folders';
@@ -61,8 +61,11 @@ export const startRoutes: FastifyPluginAsync<AreaOptions> = async (app, { web })
     const defaults = defaultSentOn(plan);
     const refuse = (message: string) => send(reply, 422, roundCheckPage(pageContext(web, req, reply), { folder, plan, form, defaultSentOn: defaults, error: message }));
     if (hasErrors(plan)) return refuse('the round has errors (listed here). Nothing was started. Fix them in the folder’s files, then reload this page.');
-    if (form.delivery !== 'record-sent' && form.delivery !== 'send') return refuse(`choose how the letters go out: record them as sent, or email them (got '${form.delivery}').`);
-    if (form.delivery === 'send') {
+    if (!['record-sent', 'send', 'send-inline'].includes(form.delivery)) return refuse(`choose how the letters go out: record them as sent, or email them (got '${form.delivery}').`);
+    // 'send': a covering note with the letter attached as a PDF; 'send-inline': the letter in the email (rounds start --send [--inline]).
+    const delivery = form.delivery === 'record-sent' ? 'record-sent' : 'send';
+    const inline = form.delivery === 'send-inline';
+    if (delivery === 'send') {
       const without = plan.letters.filter((l) => !l.body).map((l) => l.letterId);
       if (without.length > 0) return refuse(`emailing needs each letter’s own file under letters/, and ${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} none. Add the files, or record the letters as sent.`);
     }
@@ -70,7 +73,7 @@ export const startRoutes: FastifyPluginAsync<AreaOptions> = async (app, { web })
     if ('error' in sentOn) return refuse(sentOn.error);
     let inputs;
     try {
-      inputs = letterInputs(plan, { delivery: form.delivery, sentOn: sentOn.value });
+      inputs = letterInputs(plan, { delivery, inline, letterPdfs: await pdfLettersForSending(plan, { delivery, inline }), sentOn: sentOn.value });
     } catch (err) {
       if (err instanceof UserError) return refuse(err.message);
       throw err;

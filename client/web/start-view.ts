@@ -167,7 +167,7 @@ ${issues.length > shown.length ? html`<p class="muted">And ${issues.length - sho
 
 function startFormSection(ctx: PageContext, v: RoundCheckView): SafeHtml {
   const n = v.plan.letters.length;
-  const delivery = v.form.delivery === 'send' ? 'send' : 'record-sent';
+  const delivery = v.form.delivery === 'send' || v.form.delivery === 'send-inline' ? v.form.delivery : 'record-sent';
   const defaults = v.defaultSentOn;
   const defaultText =
     defaults.length === 1
@@ -181,7 +181,8 @@ function startFormSection(ctx: PageContext, v: RoundCheckView): SafeHtml {
   <fieldset class="checks">
     <legend>How the letters go out</legend>
     <div class="check"><input type="radio" id="delivery-record-sent" name="delivery" value="record-sent"${delivery === 'record-sent' ? html` checked` : ''}><label for="delivery-record-sent">They were sent by other means: only record them as sent, then chase</label></div>
-    <div class="check"><input type="radio" id="delivery-send" name="delivery" value="send"${delivery === 'send' ? html` checked` : ''}><label for="delivery-send">Email each letter now (from its file), then chase</label></div>
+    <div class="check"><input type="radio" id="delivery-send" name="delivery" value="send"${delivery === 'send' ? html` checked` : ''}><label for="delivery-send">Email each letter now, then chase: a covering note with the letter attached as a PDF</label></div>
+    <div class="check"><input type="radio" id="delivery-send-inline" name="delivery" value="send-inline"${delivery === 'send-inline' ? html` checked` : ''}><label for="delivery-send-inline">Email each letter now, then chase: the letter itself in the email</label></div>
   </fieldset>
   <div class="field">
     <label for="start-sentOn">Counts as sent on</label>

@@ -40,11 +40,18 @@ export async function mailSink(): Promise<MailSink> {
   return new MailSink({ dir }).start();
 }
 
+let documents: string | undefined;
+/** The document store this test file's workers keep letters' PDFs in (and read attachments from). */
+export function testDocumentsDir(): string {
+  documents ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-documents-'));
+  return documents;
+}
+
 export async function letterWorker(env: TestWorkflowEnvironment, sink: MailSink, taskQueue?: string) {
   return createLetterWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
-    email: { smtpUrl: sink.url },
+    email: { smtpUrl: sink.url, documentsDir: testDocumentsDir() },
     workflowBundle: await workflowBundle(),
     taskQueue,
   });
