@@ -4,7 +4,7 @@
 // Real letter workflows on a time-skipping server; the window's end on the working-day calendar
 // checked in the domain.
 import { Letter, publicationWindowEnd } from '../domain/letter';
-import { DEFAULT_POLICY, type Policy } from '../domain/policy';
+import { DEFAULT_POLICY, parsePolicy, type Policy } from '../domain/policy';
 import * as api from '../workflows/letter-api';
 import { recordHistory } from './support/histories';
 import { letterInput, rejection, SHORT_POLICY, startLetter, withLetterWorker } from './support/temporal';
@@ -21,6 +21,15 @@ describe('the window on the calendar', () => {
     // Christmas Day and Boxing Day (substitute day, Monday 28th) are not working days.
     expect(publicationWindowEnd({ ...DEFAULT_POLICY, publicationWindow: { unit: 'workingDays', days: 5 } }, '2020-12-21T12:00:00Z')).toBe('2020-12-30T09:30:00.000Z');
     expect(publicationWindowEnd({ ...DEFAULT_POLICY, publicationWindow: { unit: 'workingDays', days: 0 } }, '2020-12-21T12:00:00Z')).toBeNull();
+  });
+
+  test('round.yaml: policy.publicationWindow, checked like the after of a step', () => {
+    expect(parsePolicy({ publicationWindow: '10 working days' }).publicationWindow).toEqual({ unit: 'workingDays', days: 10 });
+    expect(parsePolicy({ publicationWindow: '2 minutes' }).publicationWindow).toEqual({ unit: 'duration', ms: 120_000 });
+    expect(() => parsePolicy({ publicationWindow: 'forever' })).toThrow("policy.publicationWindow: expected e.g. '20 working days' or '2 minutes', got 'forever'");
+    // A letter started with a malformed one (not through round.yaml) needs attention instead of failing.
+    const l = new Letter(letterInput({ policy: { ...SHORT_POLICY, publicationWindow: { unit: 'weeks' } as never } }), '2026-01-05T10:00:00Z');
+    expect(l.status().attention).toMatch(/policy\.publicationWindow: expected/);
   });
 
   test('a new run of the letter (continue-as-new) keeps the window and never reopens a closed one', () => {
