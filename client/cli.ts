@@ -1,6 +1,7 @@
 // The `rounds` command line. Exit codes: 0 ok, 1 a person's mistake (with a clear
 // message), 2 a system failure (e.g. Temporal unreachable).
 import os from 'node:os';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Client } from '@temporalio/client';
 import { isDocumentKey, DOCUMENT_KEYS, type DocumentKey } from '../domain/documents';
@@ -464,8 +465,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--round-dir <dirs...>', "round folders the rounds were started from: the letters' texts, with staff names replaced by roles")
     .option('--as-of <date>', 'count overdue documents to this day (YYYY-MM-DD; default today)')
     .option('--stamp', 'show and record when the site was generated (off by default, so the same state gives the same files)')
-    .action(async (roundIds: string[], o: { out: string; baseUrl?: string; roundDir?: string[]; asOf?: string; stamp?: boolean }) => {
-      const { publishSite, readRounds, withRoundFolders } = publisher();
+    .option('--close', "then end the publication window of every finished letter published (closeLetter): no more publication changes to them")
+    .option('--by <name>', 'who (with --close)')
+    .action(async (roundIds: string[], o: { out: string; baseUrl?: string; roundDir?: string[]; asOf?: string; stamp?: boolean; close?: boolean; by?: string }) => {
+      const { checkOut, closePublished, publishSite, readRounds, withRoundFolders } = publisher();
       const { DocumentStore, documentsDir } = await import('../activities/document-store');
       const { varDir } = await import('./users');
       const { parseIsoDate } = await import('../domain/calendar');
@@ -476,6 +479,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       } catch (e) {
         throw new UserError(`--as-of: ${(e as Error).message}`);
       }
+      checkOut(path.resolve(o.out)); // before reading anything: a wrong --out is said at once
       const rounds = await withRoundFolders(await readRounds(await getClient(), [...new Set(roundIds)]), o.roundDir ?? []);
       const written = await publishSite(rounds, {
         out: o.out,
@@ -485,6 +489,74 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         store: new DocumentStore(documentsDir(varDir())),
       });
       say(`${o.out}: ${written.length} files for ${rounds.map((r) => `${r.roundId} (${r.letters.length} letters)`).join(', ')}`);
+      if (o.close) {
+        const { closed, refused } = await closePublished(await workerClient(), rounds, by(o));
+        say(`closed for publication: ${closed.length === 0 ? 'no letter was open for publication' : closed.join(', ')}`);
+        for (const r of refused) say(`not closed: ${r}`);
+      }
+    });
+
+  // Publication from the terminal (issue 14): a document received by post or by hand, what may
+  // be published, and the end of a finished letter's publication window.
+  const publication = program.command('publication').description("mark what of a letter may be published (see also the letter page)");
+  const store = async () => {
+    const { DocumentStore, documentsDir } = await import('../activities/document-store');
+    const { varDir } = await import('./users');
+    return new DocumentStore(documentsDir(varDir()));
+  };
+  publication
+    .command('attach <workflowId> <file>')
+    .description('add a document received by post or by hand (stored in the document store; not published until marked)')
+    .addOption(new Option('--doc <key>', 'which requested document it is').choices([...DOCUMENT_KEYS]))
+    .option('--title <text>', 'what it is, when it is not a requested document')
+    .option('--on <date>', 'date received (default today)')
+    .option('--by <name>', 'who')
+    .action(async (id: string, file: string, o: { doc?: DocumentKey; title?: string; on?: string; by?: string }) => {
+      const c = await workerClient();
+      const stored = await publisher().storeFile(await store(), file, 'file');
+      const s = await updateLetter(c, id, 'attachDocument', { document: o.doc, title: o.title, file: stored, receivedOn: o.on, by: by(o) });
+      const a = s.attachments!.at(-1)!;
+      say(`${id}: ${a.id} added: ${a.title} (${a.file.name}); not published until marked (rounds publication set ${id} --attachment ${a.id} --publish)`);
+    });
+  publication
+    .command('set <workflowId>')
+    .description('publish or not: a document (--attachment d1), a decline reason (--decline-reason <key>) or the attachments of a reply (--reply <Message-ID>)')
+    .option('--attachment <id>', "a document of the letter ('d1', as `rounds show` lists them)")
+    .addOption(new Option('--decline-reason <key>', 'the reason a requested document was declined').choices([...DOCUMENT_KEYS]))
+    .option('--reply <messageId>', "a filed reply: its attachments (never its text or sender)")
+    .option('--reply-attachment <n>', "with --reply: only this attachment (1 = the first)")
+    .option('--publish', 'may be published')
+    .option('--no-publish', 'may not be published')
+    .option('--redacted <file>', 'publish this redacted copy instead (the original stays private)')
+    .option('--by <name>', 'who')
+    .action(async (id: string, o: { attachment?: string; declineReason?: DocumentKey; reply?: string; replyAttachment?: string; publish?: boolean; redacted?: string; by?: string }) => {
+      if (o.publish === undefined) throw new UserError('publication set: say --publish or --no-publish');
+      let replyAttachment: number | undefined;
+      if (o.replyAttachment !== undefined) {
+        replyAttachment = Number(o.replyAttachment);
+        if (!/^\d+$/.test(o.replyAttachment)) throw new UserError(`--reply-attachment: expected a number (1 = the first attachment), got '${o.replyAttachment}'`);
+      }
+      const c = await workerClient();
+      const redacted = o.redacted === undefined ? undefined : await publisher().storeFile(await store(), o.redacted, '--redacted');
+      const s = await updateLetter(c, id, 'setPublication', {
+        attachment: o.attachment,
+        declineReasonOf: o.declineReason,
+        reply: o.reply,
+        replyAttachment,
+        publish: o.publish,
+        redacted,
+        by: by(o),
+      });
+      say(`${id}: ${s.timeline.at(-1)?.message ?? 'recorded'}`);
+    });
+  publication
+    .command('close <workflowId>')
+    .description("end a finished letter's publication window now: no more publication changes (its workflow completes)")
+    .option('--reason <text>', 'why')
+    .option('--by <name>', 'who')
+    .action(async (id: string, o: { reason?: string; by?: string }) => {
+      const s = await updateLetter(await workerClient(), id, 'closeLetter', { reason: o.reason, by: by(o) });
+      say(`${id}: ${s.state}; closed for publication`);
     });
 
   program

@@ -110,11 +110,21 @@ export function formatLetter(s: LetterStatus): string {
           '  replies',
           ...s.replies.flatMap((r) => [
             `    ${when(r.filedAt).padEnd(25)}  ${r.messageId}  from ${r.from ?? '(unknown)'}: "${r.subject}"${r.confidence === 'low' ? ' (matched by sender: check it)' : ''}`,
-            ...r.attachments.slice(0, 10).map((a) => `      ${a.name} (${a.contentType}, ${a.size} bytes, sha256 ${a.sha256.slice(0, 12)}…)`),
+            ...r.attachments.slice(0, 10).map((a, i) => {
+              const p = r.published?.find((x) => x.attachment === i + 1);
+              return `      ${i + 1}. ${a.name} (${a.contentType}, ${a.size} bytes, sha256 ${a.sha256.slice(0, 12)}…)${p ? (p.redacted ? `; published as ${p.redacted.name}` : '; published') : ''}`;
+            }),
             `      ${r.triaged ? `triaged ${when(r.triaged.at)}: ${r.triaged.documents.join(', ') || 'no documents yet'}` : `not triaged${r.suggested.length ? `; seems to carry ${r.suggested.join(', ')}` : ''}`}`,
           ]),
         ]
       : []),
+    ...(s.attachments?.length
+      ? [
+          '  documents received by post or by hand',
+          ...s.attachments.map((a) => `    ${a.id.padEnd(4)} ${a.title} (${a.file.name}), received ${a.receivedOn}; ${a.publish ? (a.redacted ? `published as ${a.redacted.name}` : 'published') : 'not published'}`),
+        ]
+      : []),
+    ...(s.publicationOpenUntil ? [`  open for publication changes until ${when(s.publicationOpenUntil)} (\`rounds publication\`)`] : []),
     '  documents',
     ...Object.entries(s.documents).map(([key, d]) => {
       const state = d.receivedOn ? `received ${d.receivedOn}` : d.declinedOn ? `declined ${d.declinedOn}` : 'outstanding';

@@ -220,6 +220,9 @@ export type Updates = {
   triageReply: typeof api.triageReply;
   correctAddress: typeof api.correctAddress;
   changeCalendar: typeof api.changeCalendar;
+  attachDocument: typeof api.attachDocument;
+  setPublication: typeof api.setPublication;
+  closeLetter: typeof api.closeLetter;
 };
 
 export type PayloadOf<D> = D extends UpdateDefinition<LetterStatus, [infer P]> ? P : never;
@@ -235,7 +238,19 @@ export async function updateLetter<K extends keyof Updates>(
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate(def, { args: [payload] });
   } catch (err) {
+    // An update to a workflow that has completed comes back as "not found": say which it is.
+    if (err instanceof WorkflowNotFoundError && (await hasFinished(client, workflowId))) {
+      throw new UserError(`${workflowId}: the letter's workflow has finished; nothing more can be recorded on it`);
+    }
     throw asUserError(err, workflowId);
+  }
+}
+
+async function hasFinished(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).status.name !== 'RUNNING';
+  } catch {
+    return false;
   }
 }
 

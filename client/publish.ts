@@ -11,7 +11,7 @@ import { DocumentStore } from '../activities/document-store';
 import { localDateOf } from '../domain/calendar';
 import type { PublicationInput, StaffMember } from '../domain/publication/model';
 import { planSite, type SiteFile, type SiteOptions } from '../domain/publication/site';
-import type { LetterStatus } from '../domain/types';
+import type { LetterStatus, StoredFile } from '../domain/types';
 import { SystemError, UserError } from './errors';
 import { letterStatuses } from './export';
 import { listLetters, queries } from './queries';
@@ -60,7 +60,8 @@ export async function publishSite(rounds: RoundData[], options: PublishOptions):
   return files.map((f) => f.path);
 }
 
-function checkOut(out: string): void {
+/** Refuses an --out that is a file, or in a folder that does not exist or cannot be written (before anything is read). */
+export function checkOut(out: string): void {
   const parent = path.dirname(out);
   let stat: fs.Stats | undefined;
   try {
@@ -107,7 +108,13 @@ async function writeAtomically(out: string, files: SiteFile[], store: DocumentSt
   const temp = path.join(parent, `.${path.basename(out)}.tmp-${tag}`);
   const old = path.join(parent, `.${path.basename(out)}.old-${tag}`);
   try {
-    await fs.promises.mkdir(temp);
+    try {
+      await fs.promises.mkdir(temp);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new UserError(`--out ${out}: cannot write in ${parent} (${code}); nothing was written`);
+      throw err;
+    }
     for (const f of files) {
       const target = path.join(temp, ...f.path.split('/'));
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
@@ -128,4 +135,62 @@ async function writeAtomically(out: string, files: SiteFile[], store: DocumentSt
     if (err instanceof UserError) throw err;
     throw new SystemError(`writing the site to ${out} failed: ${(err as Error).message}; the previous contents are unchanged`);
   }
+}
+
+/**
+ * `rounds publish --close`: ends the publication window of each published letter that is in
+ * one (closeLetter), so its workflow completes; returns the ids closed. A letter that refuses
+ * (e.g. its window ended meanwhile) is left as it is.
+ */
+export async function closePublished(client: Client, rounds: RoundData[], by: string): Promise<{ closed: string[]; refused: string[] }> {
+  const { updateLetter } = await import('./letters');
+  const closed: string[] = [];
+  const refused: string[] = [];
+  for (const r of rounds) {
+    for (const l of r.letters) {
+      if (!l.publicationOpenUntil) continue;
+      const id = `${l.roundId}/${l.letterId}`;
+      try {
+        await updateLetter(client, id, 'closeLetter', { by, reason: 'the round was published and closed (rounds publish --close)' });
+        closed.push(id);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        refused.push(`${err.message}`);
+      }
+    }
+  }
+  return { closed, refused };
+}
+
+const MEDIA_TYPES: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.doc': 'application/msword',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xls': 'application/vnd.ms-excel',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.odt': 'application/vnd.oasis.opendocument.text',
+  '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
+  '.csv': 'text/csv',
+  '.txt': 'text/plain',
+  '.html': 'text/html',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+};
+
+/** A file from disk put in the document store, as a letter refers to it (`rounds publication attach`, `--redacted`). */
+export async function storeFile(store: DocumentStore, file: string, option: string): Promise<StoredFile> {
+  let bytes: Buffer;
+  try {
+    const stat = await fs.promises.stat(file);
+    if (!stat.isFile()) throw new UserError(`${option} ${file}: not a file`);
+    if (stat.size === 0) throw new UserError(`${option} ${file}: the file is empty`);
+    bytes = await fs.promises.readFile(file);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`${option} ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const ref = await store.put(bytes);
+  return { ...ref, name: path.basename(file), mediaType: MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream' };
 }

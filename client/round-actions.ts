@@ -94,7 +94,8 @@ export async function applyToRows<K extends keyof Updates>(
   payload: PayloadOf<Updates[K]>,
   opts: Parameters<typeof applyToLetters>[4] = {},
 ): Promise<Outcome[]> {
-  const open = rows.filter((r) => r.executionStatus === 'RUNNING');
+  // A finished letter in its publication window is still running, but takes no such change.
+  const open = rows.filter(isOpen);
   const sent = await applyToLetters(client, open.map((r) => r.workflowId), name, payload, opts);
   const byId = new Map(sent.map((o) => [o.workflowId, o]));
   return rows.map(

@@ -221,6 +221,13 @@ function readPolicy(raw: unknown, problems: string[]): Policy {
   if (raw.afterReply !== undefined && raw.afterReply !== 'hold' && raw.afterReply !== 'continue') return bad(`afterReply: expected hold or continue, got ${echo(raw.afterReply)}`);
   const policy: Policy = { steps, sendAt: raw.sendAt, timezone: raw.timezone, closures: raw.closures as string[] };
   if (raw.afterReply !== undefined) policy.afterReply = raw.afterReply as 'hold' | 'continue';
+  if (raw.publicationWindow !== undefined) {
+    const w = raw.publicationWindow;
+    const wd = isObj(w) && w.unit === 'workingDays' && Number.isInteger(w.days) && (w.days as number) >= 0 && (w.days as number) <= 1000;
+    const dur = isObj(w) && w.unit === 'duration' && Number.isFinite(w.ms) && (w.ms as number) > 0;
+    if (!(wd || dur)) return bad(`publicationWindow: expected { unit: 'workingDays', days } or { unit: 'duration', ms }, got ${echo(w)}`);
+    policy.publicationWindow = wd ? { unit: 'workingDays', days: w.days as number } : { unit: 'duration', ms: w.ms as number };
+  }
   if (raw.holidays !== undefined) {
     const ok = Array.isArray(raw.holidays) && raw.holidays.length <= MAX_HOLIDAYS &&
       raw.holidays.every((h) => Array.isArray(h) && h.length === 2 && isIsoDate(h[0]) && typeof h[1] === 'string' && h[1].length <= 100);

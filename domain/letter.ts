@@ -1,10 +1,10 @@
 // One letter's state and its rules: what was requested, what came in, which policy steps
 // remain. Plain data and methods, no Temporal: the workflow holds one of these, wires its
 // messages to the methods and waits on its timers (see workflows/letter.ts).
-import { isInCalendar, isIsoDate, localDateOf, nextWorkingDay, parseIsoDate } from './calendar';
+import { addWorkingDays, isInCalendar, isIsoDate, localDateOf, localTimeOn, nextWorkingDay, parseIsoDate } from './calendar';
 import { DOCUMENT_KEYS, DOCUMENT_LABELS, isDocumentKey, type DocumentKey } from './documents';
 import { readLetterInput } from './letter-input';
-import { MAX_CLOSURES, type Policy, type StepAction } from './policy';
+import { DEFAULT_PUBLICATION_WINDOW, MAX_CLOSURES, type Policy, type StepAction } from './policy';
 import {
   calendarOf,
   nextPending,
@@ -25,6 +25,7 @@ import { LETTER_STATES, type LetterState } from './states';
 import { cap, cleanText, echo, echoText } from './text';
 import type {
   CalendarPayload,
+  CloseLetterPayload,
   CorrectAddressPayload,
   FileMailPayload,
   ReplyRecord,
@@ -87,6 +88,9 @@ export type CarriedLetter = Pick<
   | 'undeliverable'
   | 'undeliverableSince'
   | 'resendPending'
+  // the publication window (issue 14)
+  | 'publicationUntil'
+  | 'publicationClosed'
 >;
 
 export class Letter {
@@ -123,6 +127,11 @@ export class Letter {
   undeliverableSince: string | null = null;
   /** correctAddress asked for the letter to be sent again (the workflow sends it, then clears this). */
   resendPending = false;
+  // ---- the publication window (issue 14) ----
+  /** While a finished letter is open for publication updates: when that window ends (ISO instant). */
+  publicationUntil: string | null = null;
+  /** The window has ended (expired or closeLetter): it is never opened again. */
+  publicationClosed = false;
 
   /** Never throws: an input that cannot be used, or a schedule that cannot be planned, puts the letter in needs-attention. */
   constructor(raw: LetterInput, startedAt: string, carried?: CarriedLetter) {
@@ -154,9 +163,11 @@ export class Letter {
   carry(): CarriedLetter {
     const { steps, documents, timeline, emails, pausedAt, ended, attention, unusableInput, omitted, closureReasons, firstPlanned } = this;
     const { attachments, publishedDeclineReasons, replies, filedMail, heldBy, undeliverable, undeliverableSince, resendPending } = this;
+    const { publicationUntil, publicationClosed } = this;
     return {
       ...{ steps, documents, timeline, emails, pausedAt, ended, attention, unusableInput, omitted, closureReasons, firstPlanned },
       ...{ attachments, publishedDeclineReasons, replies, filedMail, heldBy, undeliverable, undeliverableSince, resendPending },
+      ...{ publicationUntil, publicationClosed },
     };
   }
 
@@ -230,6 +241,7 @@ export class Letter {
       ...(this.replies.length > 0 ? { replies: this.replies } : {}),
       ...(this.heldBy ? { heldBy: this.heldBy } : {}),
       ...(this.undeliverable ? { undeliverable: this.undeliverable } : {}),
+      ...(this.publicationUntil ? { publicationOpenUntil: this.publicationUntil } : {}),
       explanations: this.explanations(),
     };
   }
@@ -517,6 +529,7 @@ export class Letter {
   }
 
   validateNote(p: NotePayload): void {
+    this.refuseInPublicationWindow();
     checkObject(p, ['text', 'by']);
     if (typeof p.text !== 'string' || p.text.trim() === '') throw new LetterRuleError('text: the note is empty');
     checkText(p.text, 'text', MAX_TEXT);
@@ -562,16 +575,19 @@ export class Letter {
       publish: false,
     };
     this.attachments.push(a);
+    this.touchPublicationWindow(now);
     this.log(now, { kind: 'document', by: a.by, on: a.receivedOn, ...(a.document ? { documents: [a.document] } : {}), message: `${a.id}: ${a.title} (${a.file.name}) added` });
     return this.status();
   }
 
   validateSetPublication(p: SetPublicationPayload): void {
-    checkObject(p, ['attachment', 'declineReasonOf', 'publish', 'redacted', 'by']);
-    if ((p.attachment === undefined) === (p.declineReasonOf === undefined)) {
-      throw new LetterRuleError('give either attachment (a document id like d1) or declineReasonOf (a declined document key), not both or neither');
+    checkObject(p, ['attachment', 'declineReasonOf', 'reply', 'replyAttachment', 'publish', 'redacted', 'by']);
+    const given = [p.attachment, p.declineReasonOf, p.reply].filter((x) => x !== undefined).length;
+    if (given !== 1) {
+      throw new LetterRuleError('give one of attachment (a document id like d1), declineReasonOf (a declined document key) or reply (a filed reply\'s Message-ID)');
     }
     if (typeof p.publish !== 'boolean') throw new LetterRuleError(`publish: expected true or false, got ${echo(p.publish)}`);
+    if (p.replyAttachment !== undefined && p.reply === undefined) throw new LetterRuleError('replyAttachment: only with reply (which reply the attachment belongs to)');
     if (p.attachment !== undefined && !this.attachments.some((a) => a.id === p.attachment)) {
       const ids = this.attachments.map((a) => a.id).join(', ') || 'none yet';
       throw new LetterRuleError(`attachment: no document '${echoText(p.attachment)}' on this letter (it has: ${ids})`);
@@ -580,6 +596,18 @@ export class Letter {
       const [key] = this.checkDocuments([p.declineReasonOf], 'declineReasonOf', true);
       if (!this.documents[key]?.declinedOn) throw new LetterRuleError(`declineReasonOf: ${key} was not declined`);
       if (p.redacted !== undefined) throw new LetterRuleError('redacted: only a document has a redacted copy, not a decline reason');
+    }
+    if (p.reply !== undefined) {
+      const reply = this.replies.find((r) => r.messageId === p.reply);
+      if (!reply) throw new LetterRuleError(`reply: no reply ${echo(p.reply)} is filed on this letter`);
+      const n = reply.attachments.length;
+      if (n === 0) throw new LetterRuleError(`reply: the reply ${p.reply} has no attachments; only a reply's attachments are published, never its text`);
+      if (p.replyAttachment !== undefined && (!Number.isInteger(p.replyAttachment) || p.replyAttachment < 1 || p.replyAttachment > n)) {
+        throw new LetterRuleError(`replyAttachment: expected a number from 1 to ${n} (the reply's attachments in order), got ${echo(p.replyAttachment)}`);
+      }
+      if (p.redacted !== undefined && p.replyAttachment === undefined) {
+        throw new LetterRuleError('redacted: a redacted copy replaces one attachment; say which with replyAttachment');
+      }
     }
     if (p.redacted !== undefined) {
       if (!p.publish) throw new LetterRuleError('redacted: a redacted copy is only given when the document is published (publish: true)');
@@ -596,14 +624,73 @@ export class Letter {
       const { redacted: _old, ...a } = this.attachments[i];
       this.attachments[i] = { ...a, publish: p.publish, ...(p.publish && p.redacted ? { redacted: storedFile(p.redacted) } : {}) };
       what = `${a.id} (${a.title}) ${p.publish ? (p.redacted ? 'published as a redacted copy' : 'published') : 'not published'}`;
+    } else if (p.reply !== undefined) {
+      const reply = this.replies.find((r) => r.messageId === p.reply)!;
+      const which = p.replyAttachment !== undefined ? [p.replyAttachment] : reply.attachments.map((_, i) => i + 1);
+      const kept = (reply.published ?? []).filter((x) => !which.includes(x.attachment));
+      const added = p.publish ? which.map((attachment) => ({ attachment, ...(p.redacted ? { redacted: storedFile(p.redacted) } : {}) })) : [];
+      const published = [...kept, ...added].sort((a, b) => a.attachment - b.attachment);
+      if (published.length > 0) reply.published = published;
+      else delete reply.published;
+      const names = which.map((i) => reply.attachments[i - 1].name).join(', ');
+      what = `the reply ${reply.messageId}'s ${which.length === 1 ? 'attachment' : 'attachments'} ${names} ${p.publish ? (p.redacted ? 'published as a redacted copy' : 'published') : 'not published'}`;
     } else {
       const key = p.declineReasonOf!;
       this.publishedDeclineReasons = this.publishedDeclineReasons.filter((k) => k !== key);
       if (p.publish) this.publishedDeclineReasons.push(key);
       what = `the reason ${key} was declined ${p.publish ? 'published' : 'not published'}`;
     }
+    this.touchPublicationWindow(now);
     this.log(now, { kind: 'publication', by: name(p.by), message: what });
     return this.status();
+  }
+
+  // ---- the publication window (issue 14) ----
+  // A finished letter (other than a withdrawn one) stays open for publication updates for a
+  // while (policy.publicationWindow), restarted by each; its state stays what it ended as.
+
+  /** Whether the workflow should stay open for publication now that the letter has ended. */
+  get publicationWindowApplies(): boolean {
+    const w = this.input.policy.publicationWindow ?? DEFAULT_PUBLICATION_WINDOW;
+    return this.ended !== null && this.ended !== 'withdrawn' && !this.unusableInput && !this.publicationClosed && (w.unit === 'duration' || w.days > 0);
+  }
+
+  /** Opens the window when the letter has ended (a run continued during the window keeps its end). */
+  openPublicationWindow(now: string): void {
+    if (this.publicationUntil !== null || !this.publicationWindowApplies) return;
+    this.publicationUntil = publicationWindowEnd(this.input.policy, now);
+  }
+
+  /** The window has run out: the workflow completes. */
+  publicationWindowEnded(): void {
+    this.publicationUntil = null;
+    this.publicationClosed = true;
+  }
+
+  validateCloseLetter(p: CloseLetterPayload): void {
+    checkObject(p, ['by', 'reason']);
+    if (!this.ended) throw new LetterRuleError(`the letter is ${this.state}, still going on; closeLetter ends the publication window of a finished letter (to stop a letter, withdraw it)`);
+    if (this.publicationUntil === null) throw new LetterRuleError(`the letter is ${this.ended} and not open for publication; there is nothing to close`);
+    checkText(p.by, 'by', MAX_NAME);
+    checkText(p.reason, 'reason', MAX_TEXT);
+  }
+
+  /** Ends the publication window early: the workflow completes, its state as it ended. */
+  closeLetter(p: CloseLetterPayload, now: string): LetterStatus {
+    this.validateCloseLetter(p);
+    this.publicationWindowEnded();
+    this.log(now, { kind: 'publication', by: name(p.by), note: note(p.reason), message: 'closed: no more publication changes' });
+    return this.status();
+  }
+
+  private touchPublicationWindow(now: string): void {
+    if (this.publicationUntil !== null) this.publicationUntil = publicationWindowEnd(this.input.policy, now) ?? this.publicationUntil;
+  }
+
+  private refuseInPublicationWindow(): void {
+    if (this.ended && this.publicationUntil !== null) {
+      throw new LetterRuleError(`the letter is ${this.ended}; until ${this.publicationUntil} it accepts only publication changes (attachDocument, setPublication, closeLetter)`);
+    }
   }
 
   // ---- replies in (issue 13): mail filed by the mailbox workflow, its triage, bounces ----
@@ -896,6 +983,23 @@ function checkText(value: unknown, field: string, max: number): void {
 }
 
 const MAX_ATTACHMENTS = 50;
+
+/**
+ * When a publication window opened (or restarted) at `now` ends: policy.publicationWindow
+ * (default 40 working days) later, at the policy's local time; null for a window of 0 working
+ * days. Past the end of the working-day calendar, the same number of weeks in calendar days.
+ */
+export function publicationWindowEnd(policy: Policy, now: string): string | null {
+  const w = policy.publicationWindow ?? DEFAULT_PUBLICATION_WINDOW;
+  if (w.unit === 'duration') return new Date(Date.parse(now) + w.ms).toISOString();
+  if (w.days === 0) return null;
+  try {
+    return localTimeOn(addWorkingDays(localDateOf(now, policy.timezone), w.days, calendarOf(policy)), policy.sendAt, policy.timezone);
+  } catch (err) {
+    if (!(err instanceof CalendarError)) throw err;
+    return new Date(Date.parse(now) + Math.ceil((w.days * 7) / 5) * 86_400_000).toISOString();
+  }
+}
 /** The largest document a letter refers to (the store holds it; the letter only its reference). */
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
 

@@ -31,7 +31,16 @@ export interface Policy {
    * "How deadlines are worked out"). Absent: the worker's table.
    */
   holidays?: [string, string][];
+  /**
+   * How long a finished letter (complete, declined, unanswered) stays open for publication
+   * updates after it ends and after each publication update (issue 14). Absent: 40 working days;
+   * 0 working days: none (the workflow completes when the letter ends, as before).
+   */
+  publicationWindow?: After;
 }
+
+/** The publication window when the policy says nothing (see Policy.publicationWindow). */
+export const DEFAULT_PUBLICATION_WINDOW: After = { unit: 'workingDays', days: 40 };
 
 const UNIT_MS: Record<string, number> = {
   second: 1000,
@@ -98,8 +107,8 @@ export function parsePolicy(raw: unknown, base: Policy = DEFAULT_POLICY, where =
   }
   const r = raw as Record<string, unknown>;
   for (const key of Object.keys(r)) {
-    if (!['steps', 'sendAt', 'timezone', 'closures'].includes(key)) {
-      throw new PolicyError(`${where}.${key}`, 'unknown setting (expected steps, sendAt, timezone or closures)');
+    if (!['steps', 'sendAt', 'timezone', 'closures', 'publicationWindow'].includes(key)) {
+      throw new PolicyError(`${where}.${key}`, 'unknown setting (expected steps, sendAt, timezone, closures or publicationWindow)');
     }
   }
   const policy: Policy = { ...base, steps: base.steps, closures: base.closures };
@@ -131,6 +140,7 @@ export function parsePolicy(raw: unknown, base: Policy = DEFAULT_POLICY, where =
       }
     });
   }
+  if (r.publicationWindow !== undefined) policy.publicationWindow = parseAfter(r.publicationWindow, `${where}.publicationWindow`);
   return policy;
 }
 

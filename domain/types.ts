@@ -217,6 +217,8 @@ export interface LetterStatus {
   heldBy?: string;
   /** Why the letter is undeliverable (state undeliverable). */
   undeliverable?: string;
+  /** A finished letter open for publication changes (issue 14): until when (ISO instant). */
+  publicationOpenUntil?: string;
   /** Why each step falls when it does (domain/explain.ts). */
   explanations?: StepExplanation[];
 }
@@ -243,12 +245,16 @@ export interface AttachDocumentPayload {
   by?: string;
 }
 
-/** setPublication: exactly one of attachment / declineReasonOf. */
+/** setPublication: exactly one of attachment / declineReasonOf / reply. */
 export interface SetPublicationPayload {
   /** An attachment's id ('d1', 'd2', ...). */
   attachment?: string;
   /** A declined document whose reason is meant. */
   declineReasonOf?: DocumentKey;
+  /** A filed reply (its Message-ID): its attachments are published, never its text or sender. */
+  reply?: string;
+  /** With reply: which attachment (1 = the first); absent: all of them. */
+  replyAttachment?: number;
   publish: boolean;
   /** For an attachment: a redacted copy (in the store) published instead of the original. */
   redacted?: StoredFile;
@@ -264,6 +270,12 @@ export interface Attachment {
   by?: string;
   publish: boolean;
   redacted?: StoredFile;
+}
+
+/** closeLetter: ends a finished letter's publication window early. */
+export interface CloseLetterPayload {
+  by?: string;
+  reason?: string;
 }
 
 // ---- replies in (issue 13) ----
@@ -292,6 +304,8 @@ interface FiledMessage {
 
 export interface ReplyRecord extends FiledMessage {
   filedAt: string;
+  /** Attachments marked publishable (setPublication reply), by position (1 = the first), with a redacted copy when given. */
+  published?: { attachment: number; redacted?: StoredFile }[];
   /** Documents the reply seems to carry (a suggestion for triage). */
   suggested: DocumentKey[];
   triaged?: { at: string; documents: DocumentKey[]; by?: string };

@@ -28,7 +28,7 @@ describe('parseAfter', () => {
     [{ closures: ['2021-02-30'] }, "policy.closures[0]: '2021-02-30' is not a date (February 2021 has 28 days)"],
     [{ closures: ['29/12/2020'] }, "policy.closures[0]: '29/12/2020' is not a date (expected a date like 2020-10-13)"],
     [{ steps: Array.from({ length: 21 }, (_, i) => ({ after: `${i + 1} working days`, action: i === 20 ? 'close' : 'chase' })) }, 'policy.steps: at most 20 steps, got 21'],
-    [{ stpes: [] }, 'policy.stpes: unknown setting (expected steps, sendAt, timezone or closures)'],
+    [{ stpes: [] }, 'policy.stpes: unknown setting (expected steps, sendAt, timezone, closures or publicationWindow)'],
     [{ steps: [] }, 'policy.steps: expected a non-empty list'],
   ])('%j is refused', (raw, message) => expect(() => parsePolicy(raw)).toThrow(message));
 

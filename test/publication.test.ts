@@ -54,6 +54,8 @@ describe('the generated site', () => {
       'round.schema.json',
       'rounds/vru-2026/documents/essex-d1-essex-strategy.pdf',
       'rounds/vru-2026/documents/kent-d1-kent-problem-profile.pdf',
+      'rounds/vru-2026/documents/kent-r1-1-kent-delivery-update.pdf',
+      'rounds/vru-2026/documents/kent-r1-3-kent-board-minutes-redacted.pdf',
       'rounds/vru-2026/documents/sussex-d1-sussex-profile-redacted.pdf',
       'rounds/vru-2026/index.html',
       'rounds/vru-2026/letters/devon.html',
@@ -74,8 +76,13 @@ describe('the generated site', () => {
     expect(sussex).toContain('redacted copy');
     expect(sussex).toContain('[Victims and Partnerships lead] co-ordinates responses');
     expect(sussex).toContain('<a href="#fn1" id="fnref1">1</a>'); // footnotes kept
+    const kent = files.get('rounds/vru-2026/letters/kent.html')!.toString();
+    expect(kent).toContain('<h2>Attachments of replies</h2>');
+    expect(kent).toContain('<a href="../../../rounds/vru-2026/documents/kent-r1-1-kent-delivery-update.pdf">Reply received on 2026-01-26, attachment 1</a>');
+    expect(kent).toContain('Reply received on 2026-01-26, attachment 3</a> (kent-board-minutes-redacted.pdf, received on 2026-01-26, redacted copy)');
+    expect(kent).not.toContain('kent-internal.pdf');
     const feed = files.get('feed.xml')!.toString();
-    expect(feed.match(/<entry>/g)).toHaveLength(4); // three documents, one decline reason
+    expect(feed.match(/<entry>/g)).toHaveLength(6); // three documents, two reply attachments, one decline reason
   });
 
   test('privacy: no planted private string appears in any file, HTML, JSON, CSV, feed or copied document', () => {
@@ -157,7 +164,7 @@ describe('bad input: clear errors, nothing half-written', () => {
     const before = tree(out);
     const empty = new DocumentStore(fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-pub-empty-')));
     await expect(publishSite(rounds(), { out, store: empty, asOf: story.input.asOf })).rejects.toThrow(
-      /3 published documents are not in the document store .*rounds\/vru-2026\/documents\/essex-d1-essex-strategy\.pdf \([0-9a-f]{64}\).*nothing was written/,
+      /5 published documents are not in the document store .*rounds\/vru-2026\/documents\/essex-d1-essex-strategy\.pdf \([0-9a-f]{64}\).*nothing was written/,
     );
     expect(tree(out)).toEqual(before);
     expect(fs.readdirSync(root).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
@@ -198,7 +205,13 @@ describe('setPublication and attachDocument refuse bad input and change nothing'
     expect(JSON.stringify(l.status())).toBe(before);
   });
   test.each([
-    [{ publish: true }, /give either attachment .* or declineReasonOf/],
+    [{ publish: true }, /give one of attachment .*, declineReasonOf .* or reply/],
+    [{ attachment: 'd1', reply: '<m@x>', publish: true }, /give one of attachment/],
+    [{ reply: '<nope@x>', publish: true }, /reply: no reply "<nope@x>" is filed on this letter/],
+    [{ reply: '<m@x>', replyAttachment: 3, publish: true }, /replyAttachment: expected a number from 1 to 2/],
+    [{ reply: '<m@x>', publish: true, redacted: good }, /say which with replyAttachment/],
+    [{ attachment: 'd1', replyAttachment: 1, publish: true }, /replyAttachment: only with reply/],
+    [{ reply: '<bare@x>', publish: true }, /has no attachments; only a reply's attachments are published, never its text/],
     [{ attachment: 'd9', publish: true }, /no document 'd9' on this letter \(it has: d1\)/],
     [{ attachment: 'd1', publish: 'yes' }, /publish: expected true or false/],
     [{ attachment: 'd1', publish: false, redacted: good }, /only given when the document is published/],
@@ -206,6 +219,10 @@ describe('setPublication and attachDocument refuse bad input and change nothing'
   ])('setPublication %j', (p, message) => {
     const l = letter();
     l.attachDocument({ document: 'problemProfile', file: good }, now);
+    const mail = { kind: 'reply' as const, subject: 's', excerpt: 'e', raw: { sha256: good.sha256, size: 1 }, matchedBy: 'sender', confidence: 'high' as const };
+    const a = { name: 'a.pdf', contentType: 'application/pdf', size: 3, sha256: good.sha256 };
+    l.fileMail({ ...mail, messageId: '<m@x>', attachments: [a, a] }, now);
+    l.fileMail({ ...mail, messageId: '<bare@x>', attachments: [] }, now);
     const before = JSON.stringify(l.status());
     expect(() => l.setPublication(p as never, now)).toThrow(message);
     expect(JSON.stringify(l.status())).toBe(before);

@@ -21,6 +21,15 @@ test('there are recorded histories to replay, from before and after the progress
   }
 });
 
+test('there is a recorded history of a finished letter in its publication window (patch publish-window)', () => {
+  const history = readHistory('letter-publish-window.binpb');
+  const { EVENT_TYPE_MARKER_RECORDED: marker, EVENT_TYPE_TIMER_STARTED: timer, EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: update } = temporal.api.enums.v1.EventType;
+  const types = history.events.map((e) => e.eventType);
+  expect(types).toEqual(expect.arrayContaining([marker, timer, update]));
+  const patches = history.events.flatMap((e) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []).map((p) => Buffer.from(p.data ?? []).toString());
+  expect(patches).toContainEqual(expect.stringContaining('"id":"publish-window"'));
+});
+
 test.each(files)('replays %s without non-determinism', async (file) => {
   const history = readHistory(file);
   expect(history.events.length).toBeGreaterThan(10);

@@ -5,6 +5,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   AttachDocumentPayload,
   SetPublicationPayload,
+  CloseLetterPayload,
   CorrectAddressPayload,
   FileMailPayload,
   TriagePayload,
@@ -35,6 +36,8 @@ export const status = defineQuery<LetterStatus>('status');
 // Publication (issue 14): a document received by post or by hand (its bytes in the document store), and what may be published.
 export const attachDocument = defineUpdate<LetterStatus, [AttachDocumentPayload]>('attachDocument');
 export const setPublication = defineUpdate<LetterStatus, [SetPublicationPayload]>('setPublication');
+/** Ends a finished letter's publication window early (its workflow then completes). */
+export const closeLetter = defineUpdate<LetterStatus, [CloseLetterPayload]>('closeLetter');
 
 // Replies in (issue 13): the mailbox workflow files mail with fileMail (idempotent by
 // Message-ID); staff triage a reply and correct a bounced address.

@@ -134,9 +134,11 @@ export async function letter(input: LetterInput, carried?: CarriedLetter): Promi
   onUpdate(api.resume, (p, at) => l.resume(p, at), (p) => l.validateResume(p));
   onUpdate(api.withdraw, (p, at) => l.withdraw(p, at), (p) => l.validateWithdraw(p));
   onUpdate(api.addNote, (p, at) => l.addNote(p, at), (p) => l.validateNote(p));
-  // Publication (issue 14): no commands of their own, so no patch; accepted while the workflow runs.
+  // Publication (issue 14): no commands of their own, so no patch; accepted while the workflow runs,
+  // which includes a finished letter's publication window (below).
   onUpdate(api.attachDocument, (p, at) => l.attachDocument(p, at), (p) => l.validateAttachDocument(p, now()));
   onUpdate(api.setPublication, (p, at) => l.setPublication(p, at), (p) => l.validateSetPublication(p));
+  onUpdate(api.closeLetter, (p, at) => l.closeLetter(p, at), (p) => l.validateCloseLetter(p));
   // Replies in (issue 13).
   setHandler(api.fileMail, (p) => {
     if (isUndecodable(p)) l.rejected(now(), 'fileMail', p.undecodablePayload);
@@ -178,6 +180,23 @@ export async function letter(input: LetterInput, carried?: CarriedLetter): Promi
     if (wait > 0 && (await condition(() => l.version !== version, wait))) continue; // something changed: re-plan
     await fire(l, step);
     publish();
+  }
+
+  // The publication window (issue 14): a finished letter stays open for publication changes
+  // (attachDocument, setPublication, closeLetter) for policy.publicationWindow, restarted by
+  // each; its state stays what it ended as. Letters that ended before this existed complete as they did.
+  if (l.publicationWindowApplies && patched('publish-window')) {
+    l.openPublicationWindow(now());
+    while (l.publicationUntil !== null) {
+      if (workflowInfo().continueAsNewSuggested) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof letter>(l.input, l.carry());
+      }
+      const version = l.version;
+      const wait = Date.parse(l.publicationUntil) - Date.now();
+      if (wait > 0 && (await condition(() => l.version !== version, wait))) continue; // a change: its end may have moved
+      if (l.version === version) l.publicationWindowEnded();
+    }
   }
 
   // Let any update that is still running finish before the workflow completes.

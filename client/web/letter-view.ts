@@ -7,6 +7,7 @@ import { actionLabel, documentLabel, longDate, longDateTime, notReceivedLabel } 
 import { FIELD_LABELS } from './form-words';
 import { html, join, type SafeHtml } from './html';
 import { csrfField, page, type PageContext } from './layout';
+import { publicationSection } from './publication-view';
 import { letterHref, roundHref, stateLabel } from './views';
 
 export const LETTER_FORMS = ['receipt', 'decline', 'extend', 'pause', 'resume', 'withdraw', 'note'] as const;
@@ -333,6 +334,8 @@ ${orphanError}
 </section>
 
 ${recordSection}
+
+${publicationSection(ctx, { status: s, canRecord: v.canRecord, tz: v.tz })}
 
 <section aria-labelledby="timeline-title">
   <h2 id="timeline-title">Timeline</h2>

@@ -16,6 +16,7 @@
 //                      GET /rounds/:roundId/export.csv      the register as CSV (client/export.ts)
 //   letter-routes.ts   GET  /letters/:roundId/:letterId     one letter
 //                      POST /letters/:roundId/:letterId/:form  receipt | decline | extend | pause | resume | withdraw | note (staff and leads)
+//   publication-routes.ts  POST /letters/:roundId/:letterId/publication[/close]  publish or not; close a finished letter's window (staff and leads)
 //   start-routes.ts    GET /start, GET/POST /start/:folder  starting a round folder from roundsDirs (leads only)
 //   outbox-routes.ts   GET /outbox, /outbox/:file, /outbox/:file/raw   the local mail sink's messages (only with outboxDir)
 //   here               GET /static/style.css
@@ -60,6 +61,7 @@ import { DEFAULT_TIMEZONE } from './format';
 import { letterRoutes } from './letter-routes';
 import { Outbox } from './outbox';
 import { outboxRoutes } from './outbox-routes';
+import { publicationRoutes } from './publication-routes';
 import { roundsRoutes } from './rounds-routes';
 import { MemorySessions, type Sessions } from './sessions';
 import { startRoutes } from './start-routes';
@@ -202,6 +204,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   await app.register(authRoutes, { web });
   await app.register(roundsRoutes, { web });
   await app.register(letterRoutes, { web });
+  await app.register(publicationRoutes, { web });
   await app.register(startRoutes, { web });
   await app.register(outboxRoutes, { web });
 

@@ -40,6 +40,11 @@ export const PUBLIC_FIELDS = {
   declineReason: ['declineReason'],
   /** Only attachments marked publish; the redacted copy instead of the file when there is one. */
   attachment: ['id', 'document', 'title', 'receivedOn', 'file.name', 'file.mediaType', 'file.size', 'file.sha256'],
+  /**
+   * A filed reply: only its date and the attachments marked publishable (setPublication reply),
+   * each as its redacted copy when there is one. Never its text, subject, sender or raw message.
+   */
+  reply: ['date', 'filedAt', 'attachments[published].name', 'attachments[published].contentType', 'attachments[published].size', 'attachments[published].sha256'],
   /** Dates only: when chases were sent (no addresses, no subjects). */
   timeline: ['chase.at'],
 } as const;
@@ -64,6 +69,8 @@ export interface PublicFile {
   receivedOn: string;
   /** True when what is published is a redacted copy. */
   redacted: boolean;
+  /** True for an attachment of a filed reply (id 'r<reply>-<attachment>'). */
+  fromReply?: boolean;
   file: StoredFile;
   /** Path in the site, from its root. */
   path: string;
@@ -185,6 +192,26 @@ function publicLetter(s: LetterStatus, roundId: string, staff: StaffMember[], as
         path: `rounds/${slug(roundId)}/documents/${letterSlug}-${slug(a.id)}-${slug(file.name)}`,
       };
     });
+  // Attachments of filed replies marked publishable: the reply's date and the file, nothing else of the reply.
+  (s.replies ?? []).forEach((r, n) => {
+    const at = Date.parse(r.date ?? '');
+    const on = localDateOf(Number.isNaN(at) ? r.filedAt : at, TIMEZONE);
+    for (const p of r.published ?? []) {
+      const a = r.attachments[p.attachment - 1];
+      if (!a) continue;
+      const file = p.redacted ?? { sha256: a.sha256, size: a.size, name: a.name, mediaType: a.contentType };
+      const id = `r${n + 1}-${p.attachment}`;
+      files.push({
+        id,
+        title: `Reply received on ${on}, attachment ${p.attachment}`,
+        receivedOn: on,
+        redacted: p.redacted !== undefined,
+        fromReply: true,
+        file: { sha256: file.sha256, size: file.size, name: slug(file.name), mediaType: file.mediaType },
+        path: `rounds/${slug(roundId)}/documents/${letterSlug}-${slug(id)}-${slug(file.name)}`,
+      });
+    }
+  });
   return {
     letterId: s.letterId,
     slug: letterSlug,

@@ -77,6 +77,7 @@ export const ROUND_SCHEMA = {
                 title: { type: 'string' },
                 receivedOn: date,
                 redacted: { type: 'boolean', description: 'True when this is a redacted copy (the original is never published).' },
+                fromReply: { type: 'boolean', description: 'True for an attachment of a reply received by email (never the message itself).' },
                 name: { type: 'string' },
                 mediaType: { type: 'string' },
                 size: { type: 'integer', minimum: 1 },

@@ -94,6 +94,7 @@ export function roundJson(r: PublicRoundData, asOf: string, options: SiteOptions
         title: f.title,
         receivedOn: f.receivedOn,
         redacted: f.redacted,
+        fromReply: f.fromReply === true,
         name: f.file.name,
         mediaType: f.file.mediaType,
         size: f.file.size,
@@ -310,8 +311,12 @@ ${l.documents.map((d) => {
 })}</tbody>
 </table>
 ${(() => {
-  const other = l.files.filter((f) => !f.document);
+  const other = l.files.filter((f) => !f.document && !f.fromReply);
   return other.length === 0 ? '' : html`<h2>Other documents received</h2>${fileLinks(other, path, options)}`;
+})()}
+${(() => {
+  const replies = l.files.filter((f) => f.fromReply);
+  return replies.length === 0 ? '' : html`<h2>Attachments of replies</h2>${fileLinks(replies, path, options)}`;
 })()}
 <h2>The letter as sent</h2>
 ${l.letterHtml !== undefined ? html`<div class="letter">${new SafeHtml(l.letterHtml)}</div>` : html`<p>The letter's text is not published here.</p>`}

@@ -22,6 +22,13 @@ export const PLANTED = {
   unpublished: 'PLANTED-UNPUBLISHED-DOCUMENT-BYTES',
   original: 'PLANTED-UNREDACTED-ORIGINAL-BYTES',
   addresseeName: 'Ophelia Plantedaddressee',
+  // a reply filed by email (issue 13): its text, subject, sender and raw message are never published
+  replyFrom: 'Planted Replier <planted.replier@pcc-kent.example.org>',
+  replySubject: 'PLANTED-REPLY-SUBJECT',
+  replyBody: 'PLANTED-REPLY-BODY-TEXT',
+  replyRaw: 'PLANTED-RAW-MESSAGE-BYTES',
+  replyUnpublished: 'PLANTED-REPLY-UNPUBLISHED-ATTACHMENT',
+  replyOriginal: 'PLANTED-REPLY-UNREDACTED-ORIGINAL',
 };
 
 export const PUBLIC_REASON = 'The Response Strategy is not yet agreed by the board.';
@@ -75,6 +82,36 @@ export async function scriptedStory(storeDir = fs.mkdtempSync(path.join(os.tmpdi
   kent.setPublication({ attachment: kentPP.id, publish: true, by }, at('2026-01-21'));
   kent.addNote({ text: PLANTED.note, by }, at('2026-01-21'));
   kent.recordReceipt({ documents: all, receivedOn: '2026-01-20', by, note: PLANTED.note }, at('2026-01-21'));
+  // A reply by email after the letter completed (in its publication window), three attachments:
+  // the first published, the second not, the third as a redacted copy.
+  const attachment = async (n: string, text: string) => {
+    const f = await file(store, n, text);
+    return { name: f.name, contentType: f.mediaType, size: f.size, sha256: f.sha256 };
+  };
+  const raw = await store.put(Buffer.from(`From: ${PLANTED.replyFrom}\r\nSubject: ${PLANTED.replySubject}\r\n\r\n${PLANTED.replyBody} ${PLANTED.replyRaw}\r\n`));
+  const replyId = '<reply-1@pcc-kent.example.org>';
+  kent.fileMail(
+    {
+      kind: 'reply',
+      messageId: replyId,
+      from: PLANTED.replyFrom,
+      date: '2026-01-26T15:00:00.000Z',
+      subject: PLANTED.replySubject,
+      excerpt: PLANTED.replyBody,
+      attachments: [
+        await attachment('kent-delivery-update.pdf', 'kent update'),
+        await attachment('kent-internal.pdf', PLANTED.replyUnpublished),
+        await attachment('kent-board-minutes.pdf', PLANTED.replyOriginal),
+      ],
+      raw: { sha256: raw.sha256, size: raw.size },
+      matchedBy: 'subject tag',
+      confidence: 'high',
+    },
+    at('2026-01-26', '15:05:00'),
+  );
+  kent.setPublication({ reply: replyId, publish: true, by }, at('2026-01-27'));
+  kent.setPublication({ reply: replyId, replyAttachment: 2, publish: false, by }, at('2026-01-27'));
+  kent.setPublication({ reply: replyId, replyAttachment: 3, publish: true, redacted: await file(store, 'kent-board-minutes-redacted.pdf', 'kent minutes redacted'), by }, at('2026-01-27'));
 
   const essex = new Letter(input('essex', 'Essex', ['problemProfile', 'responseStrategy']), at('2026-01-05'));
   essex.letterSent(at('2026-01-05'));

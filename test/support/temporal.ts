@@ -61,7 +61,7 @@ export async function parsedMail(sink: MailSink): Promise<ParsedMail[]> {
   return Promise.all(sink.messages.map((m) => simpleParser(m.raw)));
 }
 
-/** A short plain-duration policy: chase at 2 and 4 minutes, escalate at 6, close at 10. */
+/** A short plain-duration policy: chase at 2 and 4 minutes, escalate at 6, close at 10; a finished letter open for publication 5 minutes. */
 export const SHORT_POLICY: Policy = {
   ...DEFAULT_POLICY,
   steps: [
@@ -70,6 +70,7 @@ export const SHORT_POLICY: Policy = {
     { after: { unit: 'duration', ms: 6 * 60_000 }, action: 'escalate' },
     { after: { unit: 'duration', ms: 10 * 60_000 }, action: 'close' },
   ],
+  publicationWindow: { unit: 'duration', ms: 5 * 60_000 },
 };
 
 let counter = 0;
