@@ -12,6 +12,14 @@ export class UserError extends Error {
   }
 }
 
+/** A letter refused a change because it already has it (the update failure type ALREADY_APPLIED). */
+export class AlreadyAppliedUserError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AlreadyAppliedUserError';
+  }
+}
+
 export class SystemError extends Error {
   constructor(message: string) {
     super(message);

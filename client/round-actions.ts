@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { parseIsoDate, CalendarError } from '../domain/calendar';
 import { isLetterState, LETTER_STATES, FINAL_STATES, type LetterState } from '../domain/states';
 import type { CalendarPayload, LetterStatus } from '../domain/types';
-import { UserError } from './errors';
+import { AlreadyAppliedUserError, UserError } from './errors';
 import { updateLetter, type Updates, type PayloadOf } from './letters';
 import { listLetters, queries, type LetterRow } from './queries';
 
@@ -48,6 +48,8 @@ export const isOpen = (r: LetterRow): boolean => r.executionStatus === 'RUNNING'
 export interface Outcome {
   workflowId: string;
   ok: boolean;
+  /** The letter already had the change (ok, nothing happened): re-running a round-wide change moves nothing twice. */
+  unchanged?: boolean;
   /** What happened, or why the letter refused. */
   message: string;
   status?: LetterStatus;
@@ -73,7 +75,8 @@ export async function applyToLetters<K extends keyof Updates>(
         outcomes[i] = { workflowId, ok: true, message: opts.describe ? opts.describe(status) : status.state, status };
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
-        outcomes[i] = { workflowId, ok: false, message: err.message.startsWith(`${workflowId}: `) ? err.message.slice(workflowId.length + 2) : err.message };
+        const message = err.message.startsWith(`${workflowId}: `) ? err.message.slice(workflowId.length + 2) : err.message;
+        outcomes[i] = err instanceof AlreadyAppliedUserError ? { workflowId, ok: true, unchanged: true, message } : { workflowId, ok: false, message };
       }
       opts.onProgress?.(++done, ids.length, outcomes[i]);
     }

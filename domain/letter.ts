@@ -57,6 +57,17 @@ export class LetterRuleError extends Error {
   }
 }
 
+/**
+ * A change the letter already has (the same closure, the same corrected contact): refused by the
+ * validator so that re-running a round-wide change leaves no trace, and reported as "unchanged".
+ */
+export class AlreadyAppliedError extends LetterRuleError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AlreadyAppliedError';
+  }
+}
+
 const MAX_TEXT = 4000;
 const MAX_NAME = 200;
 /** The most of a message kept in the timeline (a rejected signal's reason, a failed email's error). */
@@ -699,7 +710,6 @@ export class Letter {
   validateCorrectAddress(p: CorrectAddressPayload): void {
     this.mustBeOpen();
     checkObject(p, ['email', 'cc', 'escalateTo', 'by', 'reason']);
-    if (!this.undeliverable) throw new LetterRuleError(`the letter is ${this.state}, not undeliverable; correctAddress applies only after a bounce`);
     if (p.email === undefined && p.cc === undefined && p.escalateTo === undefined) throw new LetterRuleError('give email, cc or escalateTo (the corrected addresses)');
     if (p.email !== undefined) checkEmail(p.email, 'email');
     for (const field of ['cc', 'escalateTo'] as const) {
@@ -710,11 +720,38 @@ export class Letter {
     }
     checkText(p.by, 'by', MAX_NAME);
     checkText(p.reason, 'reason', MAX_TEXT);
+    // Not after a bounce (issue 16): a corrected contact for the next email. The same contact
+    // again changes nothing, so a round-wide correction can be run twice.
+    if (!this.undeliverable && this.contactChanges(p).length === 0) {
+      throw new AlreadyAppliedError(`the letter already has these addresses (${contactText(this.input.recipient)}); nothing to change`);
+    }
   }
 
-  /** New addresses after a bounce: the letter is sent again to them and the schedule resumes. */
+  /** Which of the letter's addresses the payload changes (empty: none). */
+  private contactChanges(p: CorrectAddressPayload): string[] {
+    const r = this.input.recipient;
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x.toLowerCase() === b[i].toLowerCase());
+    return [
+      ...(p.email !== undefined && p.email.toLowerCase() !== r.email.toLowerCase() ? ['email'] : []),
+      ...(p.cc !== undefined && !same(p.cc, r.cc) ? ['cc'] : []),
+      ...(p.escalateTo !== undefined && !same(p.escalateTo, r.escalateTo) ? ['escalateTo'] : []),
+    ];
+  }
+
+  /**
+   * New addresses. After a bounce the letter is sent again to them and the schedule resumes;
+   * otherwise (a corrected contact, issue 16) the next email goes to them and nothing else changes.
+   */
   correctAddress(p: CorrectAddressPayload, now: string): LetterStatus {
     this.validateCorrectAddress(p);
+    if (!this.undeliverable) {
+      const r = this.input.recipient;
+      const before = contactText(r);
+      this.input = { ...this.input, recipient: { ...r, email: p.email ?? r.email, cc: p.cc ?? r.cc, escalateTo: p.escalateTo ?? r.escalateTo } };
+      const after = contactText(this.input.recipient);
+      this.log(now, { kind: 'address-corrected', by: name(p.by), note: note(p.reason), to: [this.input.recipient.email], message: `contact corrected: the next email goes to ${after} (was ${before})` });
+      return this.status();
+    }
     const r = this.input.recipient;
     this.input.recipient = { ...r, email: p.email ?? r.email, cc: p.cc ?? r.cc, escalateTo: p.escalateTo ?? r.escalateTo };
     this.resendPending = this.input.delivery === 'send';
@@ -773,6 +810,22 @@ export class Letter {
     } catch (err) {
       if (err instanceof ScheduleError) throw new LetterRuleError(`the remaining steps cannot be planned on the new calendar: ${err.message}`);
       throw err;
+    }
+  }
+
+  /**
+   * A calendar change the letter already has (every day of the closure already closed, or the
+   * same bank holiday table): refused, so that re-running `rounds calendar close` after an
+   * interruption moves nothing twice and adds nothing to the timeline. Called by the workflow's
+   * validator only (an update accepted before this existed replays as it ran).
+   */
+  refuseRepeatedCalendar(p: CalendarPayload): void {
+    const policy = this.input.policy;
+    const closed = p.from === undefined || closedDays(p.from, p.to ?? p.from).every((d) => policy.closures.includes(d));
+    const sameTable = p.holidays === undefined || JSON.stringify(p.holidays.map(([d, n]) => [d, cleanText(n, 100)])) === JSON.stringify(policy.holidays);
+    if (closed && sameTable) {
+      const what = p.from !== undefined ? `is already ${closureText(p.from, p.to)}` : 'already counts with this bank holiday table';
+      throw new AlreadyAppliedError(`the letter ${what}; nothing to change`);
     }
   }
 
@@ -871,6 +924,11 @@ export class Letter {
     const today = this.today(now);
     if (value > today) throw new LetterRuleError(`${field}: ${value} is in the future (today is ${today})`);
   }
+}
+
+/** A recipient's addresses, as a timeline entry or a refusal says them. */
+function contactText(r: { email: string; cc: string[]; escalateTo: string[] }): string {
+  return [r.email, ...(r.cc.length ? [`cc ${r.cc.join(', ')}`] : []), ...(r.escalateTo.length ? [`escalations to ${r.escalateTo.join(', ')}`] : [])].join('; ');
 }
 
 function closureText(from: string, to: string | undefined): string {
