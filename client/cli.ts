@@ -272,7 +272,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     reportOutcomes(await rounds().applyToRows(c, rows, name, payload, { onProgress: progressLine(), describe }), o.json);
   };
-  const nextText = (s: import('../domain/types').LetterStatus) => `${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`;
+  const nextText = (s: import('../domain/types').LetterStatus) =>
+    `${s.state}${s.attention ? ` (${s.attention})` : ''}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`;
 
   selectable(
     program

@@ -2,7 +2,7 @@
 // letter), then each is changed through its own update, a few at a time, so that a letter that
 // refuses (already complete, say) is reported and the rest go on.
 import type { Client } from '@temporalio/client';
-import { parseIsoDate, CalendarError } from '../domain/calendar';
+import { CALENDAR_YEARS, CalendarError, isInCalendar, parseIsoDate } from '../domain/calendar';
 import { isLetterState, LETTER_STATES, FINAL_STATES, type LetterState } from '../domain/states';
 import type { CalendarPayload, LetterStatus } from '../domain/types';
 import { AlreadyAppliedUserError, UserError } from './errors';
@@ -108,7 +108,13 @@ export async function applyToRows<K extends keyof Updates>(
 export function closurePayload(from: string, to: string | undefined, reason: string | undefined, by?: string): CalendarPayload {
   const date = (value: string, field: string) => {
     try {
-      return parseIsoDate(value);
+      const d = parseIsoDate(value);
+      if (!isInCalendar(d)) {
+        throw new UserError(
+          `${field}: ${d} is outside the working-day calendar (England and Wales bank holidays, ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}); no letter can have a step there`,
+        );
+      }
+      return d;
     } catch (err) {
       if (!(err instanceof CalendarError)) throw err;
       throw new UserError(`${field}: ${err.message}`);

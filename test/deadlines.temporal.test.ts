@@ -129,6 +129,28 @@ test('calendar close refuses bad dates before anything is sent', async () => {
   expect(r.err).toContain("<from>: '2027-02-30' is not a date (February 2027 has 28 days)");
   const noReason = await run(['calendar', 'close', '2027-02-01']);
   expect(noReason.err).toContain('--reason: say why');
+  // Beyond the bank holiday table's last year: refused once, not by every letter.
+  const beyond = await run(['calendar', 'close', '2035-12-01', '2036-01-09', '--reason', 'x']);
+  expect(beyond.code).toBe(1);
+  expect(beyond.err).toContain('<to>: 2036-01-09 is outside the working-day calendar (England and Wales bank holidays, 2015 to 2035); no letter can have a step there');
+});
+
+test("the table's end: a closure that would push a letter's steps past 2035 is refused by that letter (reported, unchanged) and the others go on", async () => {
+  const round = `end-${process.pid}-${Date.now().toString(36)}`;
+  const late = letterInput({ roundId: round, letterId: 'late', letterDate: '2035-09-03', sentOn: '2035-09-03', policy: kept }); // chase 1 on Monday 1 October 2035
+  const early = letterInput({ roundId: round, letterId: 'early', letterDate: '2035-06-01', sentOn: '2035-06-01', policy: kept }); // every step before October
+  await startLetters(world.env.client, [late, early]);
+  const lateBefore = await query(api.workflowIdFor(round, 'late'));
+  await eventually(async () => (await run(['calendar', 'close', '2035-10-01', '2035-12-31', '--reason', 'x', '--round', round, '--dry-run'])).out.includes('2 open letters'));
+  const r = await run(['calendar', 'close', '2035-10-01', '2035-12-31', '--reason', 'pre-election period', '--round', round]);
+  expect(r.code).toBe(1);
+  expect(r.err).toContain('rounds: 2/2 letters (1 changed, 0 unchanged, 1 refused)');
+  expect(r.out).toMatch(
+    new RegExp(`REFUSED  ${round}/late: the remaining steps cannot be planned on the new calendar: .*runs past the end of the England and Wales holiday table \\(2035-12-31\\)`),
+  );
+  expect(r.out).toContain(`changed  ${round}/early: closed from Monday 1 October 2035 to Monday 31 December 2035: no remaining step moved`);
+  expect(r.out).toContain('1 changed, 1 refused');
+  expect(await query(api.workflowIdFor(round, 'late'))).toEqual(lateBefore);
 });
 
 test('a worker with a regenerated bank holiday table does not move the dates of a letter already planned; the new table is adopted by message', async () => {
