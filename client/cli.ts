@@ -335,11 +335,18 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--json', 'machine-readable report')
     .action(async (from: string, to: string | undefined, o: { reason?: string; round?: string; by?: string; dryRun?: boolean; json?: boolean }) => {
       const payload = rounds().closurePayload(from, to, o.reason, by(o));
-      const c = o.dryRun ? await getClient() : await workerClient();
+      const c = await workerClient(); // a dry run asks each letter too
       const letters = await rounds().openLetters(c, o.round);
       if (o.dryRun) {
+        // Each letter says what it would do (a query): what would move, or why it would refuse.
+        const previews = await rounds().previewCalendar(c, letters.map((l) => l.workflowId), payload);
+        if (o.json) {
+          print(JSON.stringify(previews, null, 2));
+          return;
+        }
         say(`dry run: the closure would go to ${letters.length} open letter${letters.length === 1 ? '' : 's'}; nothing was changed`);
-        for (const l of letters) say(`  ${l.workflowId}`);
+        const word = { changes: 'would change', unchanged: 'unchanged   ', refused: 'WOULD REFUSE' } as const;
+        for (const p of previews) say(`  ${word[p.outcome]} ${p.workflowId}: ${p.message}`);
         return;
       }
       err.write(`rounds: the closure goes to ${letters.length} open letter${letters.length === 1 ? '' : 's'}\n`);

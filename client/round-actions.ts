@@ -4,7 +4,9 @@
 import type { Client } from '@temporalio/client';
 import { CALENDAR_YEARS, CalendarError, isInCalendar, parseIsoDate } from '../domain/calendar';
 import { isLetterState, LETTER_STATES, FINAL_STATES, type LetterState } from '../domain/states';
-import type { CalendarPayload, LetterStatus } from '../domain/types';
+import type { CalendarPayload, CalendarPreview, LetterStatus } from '../domain/types';
+import * as api from '../workflows/letter-api';
+import { describeError } from './errors';
 import { AlreadyAppliedUserError, UserError } from './errors';
 import { updateLetter, type Updates, type PayloadOf } from './letters';
 import { listLetters, queries, type LetterRow } from './queries';
@@ -130,4 +132,32 @@ export function closurePayload(from: string, to: string | undefined, reason: str
 /** What moved on one letter after a calendar change: its latest calendar timeline entry. */
 export function calendarMessage(s: LetterStatus): string {
   return [...s.timeline].reverse().find((e) => e.kind === 'calendar')?.message ?? 'changed';
+}
+
+/**
+ * What a calendar change would do to each letter, changing nothing: one `calendarPreview` query
+ * each (a few at a time). A letter that cannot answer (finished since it was listed, or run by a
+ * worker from before the query existed) is shown as refused with the reason.
+ */
+export async function previewCalendar(
+  client: Client,
+  ids: string[],
+  payload: CalendarPayload,
+  opts: { concurrency?: number } = {},
+): Promise<(CalendarPreview & { workflowId: string })[]> {
+  const results: (CalendarPreview & { workflowId: string })[] = new Array(ids.length);
+  let next = 0;
+  const run = async () => {
+    while (next < ids.length) {
+      const i = next++;
+      const workflowId = ids[i];
+      try {
+        results[i] = { workflowId, ...(await client.workflow.getHandle(workflowId).query(api.calendarPreview, payload)) };
+      } catch (err) {
+        results[i] = { workflowId, outcome: 'refused', message: `cannot say: ${describeError(err)}` };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, ids.length) }, run));
+  return results;
 }

@@ -26,6 +26,7 @@ import { LETTER_STATES, type LetterState } from './states';
 import { cap, cleanText, echo, echoText } from './text';
 import type {
   CalendarPayload,
+  CalendarPreview,
   CorrectAddressPayload,
   FileMailPayload,
   ReplyRecord,
@@ -835,14 +836,37 @@ export class Letter {
     if (p.from !== undefined) for (const d of closedDays(p.from, p.to ?? p.from)) this.closureReasons[d] = reason;
     this.input = { ...this.input, policy };
     this.steps = steps;
+    this.log(now, { kind: 'calendar', by: name(p.by), note: reason, message: this.calendarText(p, policy, moved) });
+    return this.status();
+  }
+
+  /**
+   * What a calendar change would do, without doing it (the dashboard's Calendar page and `rounds
+   * calendar close --dry-run` show it before anything is sent): the timeline text it would add,
+   * or why the letter would refuse it, or that it already has it.
+   */
+  previewCalendar(p: CalendarPayload): CalendarPreview {
+    try {
+      const { policy, moved } = this.validateCalendar(p);
+      this.refuseRepeatedCalendar(p);
+      return { outcome: 'changes', message: this.calendarText(p, policy, moved) };
+    } catch (err) {
+      if (err instanceof AlreadyAppliedError) return { outcome: 'unchanged', message: err.message };
+      if (err instanceof LetterRuleError) return { outcome: 'refused', message: err.message };
+      throw err;
+    }
+  }
+
+  /** "closed from ... to ...: chase 2 moved from ... to ...: office closed" (or "no remaining step moved"). */
+  private calendarText(p: CalendarPayload, policy: Policy, moved: { from: ScheduledStep; to: ScheduledStep }[]): string {
+    const reason = cap(cleanText(p.reason, MAX_NAME), MAX_NAME);
     const tz = policy.timezone;
     const what = moved.map(({ from, to }) => {
       const nth = from.action === 'chase' ? `chase ${this.steps.filter((s) => s.action === 'chase' && s.index <= from.index).length}` : from.action === 'escalate' ? 'escalation' : 'close';
       return `${nth} moved from ${formatLongDate(localDateOf(from.dueAt, tz))} to ${formatLongDate(localDateOf(to.dueAt, tz))}`;
     });
     const change = p.from !== undefined ? closureText(p.from, p.to) : 'new bank holiday table';
-    this.log(now, { kind: 'calendar', by: name(p.by), note: reason, message: `${change}: ${what.length ? `${what.join('; ')}: ${reason}` : 'no remaining step moved'}` });
-    return this.status();
+    return `${change}: ${what.length ? `${what.join('; ')}: ${reason}` : 'no remaining step moved'}`;
   }
 
   private checkCalendarDate(value: unknown, field: string): string {

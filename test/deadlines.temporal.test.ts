@@ -72,6 +72,9 @@ test('a closure added while 50 letters are open moves exactly those whose remain
   });
   expect(dry.err).toBe('');
   expect(dry.out).toContain('dry run: the closure would go to 50 open letters; nothing was changed');
+  // Each letter says what would move (or that nothing would), as its timeline will after.
+  expect(dry.out).toContain(`  would change ${round}/l0: closed from Monday 12 April 2027 to Friday 16 April 2027: no remaining step moved`);
+  expect(dry.out).toMatch(new RegExp(`  would change ${round}/l30: closed from Monday 12 April 2027 to Friday 16 April 2027: chase 1 moved from .*: office closed`));
   expect((await Promise.all(inputs.map((i) => query(api.workflowIdFor(round, i.letterId))))).map(dues)).toEqual(before.map(dues));
 
   // An earlier run was interrupted after reaching 10 letters: those 10 already have the closure.
@@ -141,7 +144,12 @@ test("the table's end: a closure that would push a letter's steps past 2035 is r
   const early = letterInput({ roundId: round, letterId: 'early', letterDate: '2035-06-01', sentOn: '2035-06-01', policy: kept }); // every step before October
   await startLetters(world.env.client, [late, early]);
   const lateBefore = await query(api.workflowIdFor(round, 'late'));
-  await eventually(async () => (await run(['calendar', 'close', '2035-10-01', '2035-12-31', '--reason', 'x', '--round', round, '--dry-run'])).out.includes('2 open letters'));
+  const dry = await eventually(async () => {
+    const d = await run(['calendar', 'close', '2035-10-01', '2035-12-31', '--reason', 'x', '--round', round, '--dry-run']);
+    return d.out.includes('2 open letters') && d;
+  });
+  expect(dry.out).toMatch(new RegExp(`  WOULD REFUSE ${round}/late: the remaining steps cannot be planned on the new calendar: .*2035-12-31`));
+  expect(dry.out).toContain(`  would change ${round}/early: closed from Monday 1 October 2035 to Monday 31 December 2035: no remaining step moved`);
   const r = await run(['calendar', 'close', '2035-10-01', '2035-12-31', '--reason', 'pre-election period', '--round', round]);
   expect(r.code).toBe(1);
   expect(r.err).toContain('rounds: 2/2 letters (1 changed, 0 unchanged, 1 refused)');

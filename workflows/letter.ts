@@ -73,6 +73,8 @@ export async function letter(input: LetterInput, carried?: CarriedLetter): Promi
   };
 
   setHandler(api.status, () => l.status());
+  // issue 16: what a calendar change would do (a query: nothing recorded, nothing to patch).
+  setHandler(api.calendarPreview, (p) => l.previewCalendar(p));
   setHandler(api.documentsReceived, (p) => {
     try {
       refuseUndecodable(p);
