@@ -364,15 +364,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       const { responseStats } = require('../domain/stats') as typeof import('../domain/stats'); // eslint-disable-line @typescript-eslint/no-require-imports
       const rows = await listLetters(await getClient(), o.round ? queries.roundLetters(o.round) : queries.allLetters());
       if (rows.length === 0) throw new UserError(o.round ? `no letters found for round '${o.round}'` : 'no letters yet');
-      const letters = rows.map((r) => ({
-        roundId: r.roundId,
-        organisation: r.recipient?.organisation ?? r.recipient?.name ?? '(unknown)',
-        state: r.state,
-        open: r.executionStatus === 'RUNNING',
-        requested: r.requested ?? r.outstanding,
-        progress: r.progress,
-        nextActionAt: r.nextActionAt,
-      }));
+      const letters = rounds().statsLetters(rows);
       const today = new Date().toISOString().slice(0, 10);
       const byRound = responseStats(letters, (l) => l.roundId, today);
       const byOrganisation = responseStats(letters, (l) => l.organisation, today);

@@ -10,6 +10,7 @@ import { describeError } from './errors';
 import { AlreadyAppliedUserError, UserError } from './errors';
 import { updateLetter, type Updates, type PayloadOf } from './letters';
 import { listLetters, queries, type LetterRow } from './queries';
+import type { StatsLetter } from '../domain/stats';
 
 /** Which letters: by round, state, overdue, organisation, or a list of ids (all given must hold). */
 export interface Selector {
@@ -160,4 +161,17 @@ export async function previewCalendar(
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, ids.length) }, run));
   return results;
+}
+
+/** Register rows as the statistics read them (domain/stats.ts): from visibility and memos only. */
+export function statsLetters(rows: LetterRow[]): StatsLetter[] {
+  return rows.map((r) => ({
+    roundId: r.roundId,
+    organisation: r.recipient?.organisation ?? r.recipient?.name ?? '(unknown)',
+    state: r.state,
+    open: r.executionStatus === 'RUNNING',
+    requested: r.requested ?? r.outstanding,
+    progress: r.progress,
+    nextActionAt: r.nextActionAt,
+  }));
 }
