@@ -36,15 +36,15 @@ const STAT_COLUMNS: [string, (x: Stats) => unknown][] = [
   ['Most working days overdue', (x) => x.overdueWorkingDays.max ?? '–'],
 ];
 
-/** One row per group (round or organisation), one column per figure; the group links to its page. */
+/** One row per group (round or organisation), one column per figure; an organisation links to its page (a round's link is in the rounds table above). */
 export function statsTable(stats: Stats[], kind: 'round' | 'organisation', id: string): SafeHtml {
-  const href = (g: string) => (kind === 'round' ? roundHref(g) : organisationHref(g));
+  const name = (g: string) => (kind === 'round' ? g : html`<a href="${organisationHref(g)}">${g}</a>`);
   return html`<div class="table-wrap" role="region" aria-labelledby="${id}-caption" tabindex="0">
 <table class="stats" id="${id}">
   <caption id="${id}-caption">Response statistics per ${kind}${kind === 'organisation' ? ' (across rounds)' : ''}</caption>
   <thead><tr><th scope="col">${kind === 'round' ? 'Round' : 'Organisation'}</th>${STAT_COLUMNS.map(([h]) => html`<th scope="col">${h}</th>`)}</tr></thead>
   <tbody>
-  ${stats.map((x) => html`<tr data-group="${x.group}"><th scope="row"><a href="${href(x.group)}">${x.group}</a></th>${STAT_COLUMNS.map(([h, f]) => html`<td data-label="${h}">${f(x)}</td>`)}</tr>`)}
+  ${stats.map((x) => html`<tr data-group="${x.group}"><th scope="row">${name(x.group)}</th>${STAT_COLUMNS.map(([h, f]) => html`<td data-label="${h}">${f(x)}</td>`)}</tr>`)}
   </tbody>
 </table>
 </div>`;
