@@ -61,12 +61,27 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   };
 
   /** One line per letter, refusals marked; the exit code is 1 when any letter refused. */
+  const tally = (outcomes: import('./round-actions').Outcome[]) => {
+    const unchanged = outcomes.filter((r) => r.unchanged).length;
+    const refused = outcomes.filter((r) => !r.ok).length;
+    return { changed: outcomes.length - unchanged - refused, unchanged, refused };
+  };
+  /** Progress of a round-wide change on stderr: every 25 letters and at the end, with what happened so far. */
+  const progressLine = (label = 'letters') => {
+    const seen: import('./round-actions').Outcome[] = [];
+    return (done: number, total: number, last: import('./round-actions').Outcome) => {
+      seen.push(last);
+      if (done !== total && done % 25 !== 0) return;
+      const { changed, unchanged, refused } = tally(seen);
+      err.write(`rounds: ${done}/${total} ${label} (${changed} changed, ${unchanged} unchanged, ${refused} refused)\n`);
+    };
+  };
   const reportOutcomes = (outcomes: import('./round-actions').Outcome[], json?: boolean) => {
-    if (json) print(JSON.stringify(outcomes.map(({ workflowId, ok, message }) => ({ workflowId, ok, message })), null, 2));
+    if (json) print(JSON.stringify(outcomes.map(({ workflowId, ok, unchanged, message }) => ({ workflowId, ok, ...(unchanged ? { unchanged } : {}), message })), null, 2));
     else {
-      for (const r of outcomes) say(`${r.ok ? 'changed ' : 'REFUSED '} ${r.workflowId}: ${r.message}`);
-      const refused = outcomes.filter((r) => !r.ok).length;
-      say(`${outcomes.length - refused} changed, ${refused} refused${outcomes.length === 0 ? ' (no letters matched)' : ''}`);
+      for (const r of outcomes) say(`${r.unchanged ? 'unchanged' : r.ok ? 'changed ' : 'REFUSED '} ${r.workflowId}: ${r.message}`);
+      const { changed, unchanged, refused } = tally(outcomes);
+      say(`${changed} changed, ${refused} refused${unchanged ? `, ${unchanged} unchanged (they already had it)` : ''}${outcomes.length === 0 ? ' (no letters matched)' : ''}`);
     }
     if (outcomes.some((r) => !r.ok)) throw new ExitError(1);
   };
@@ -233,6 +248,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     payload: import('./letters').PayloadOf<import('./letters').Updates[K]>,
     describe: (s: import('../domain/types').LetterStatus) => string,
     what: string,
+    /** Only open letters of the selection (the finished ones are counted, not reported as refusals). */
+    openOnly = false,
   ) => {
     const selected = o.round !== undefined || o.state !== undefined || o.overdue || o.organisation !== undefined || o.ids !== undefined;
     if (id !== undefined && selected) throw new UserError('give one letter id, or a selection (--round, --state, --overdue, --organisation, --ids), not both');
@@ -248,7 +265,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     const ids = o.ids?.split(',').map((x) => checkId(x.trim())).filter(Boolean);
     const c = o.dryRun ? await getClient() : await workerClient();
-    const rows = await rounds().selectLetters(c, { round: o.round, state: o.state, overdue: o.overdue, organisation: o.organisation, ids });
+    const chosen = await rounds().selectLetters(c, { round: o.round, state: o.state, overdue: o.overdue, organisation: o.organisation, ids });
+    const rows = openOnly ? chosen.filter(rounds().isOpen) : chosen;
+    const left = chosen.length - rows.length;
+    if (left > 0) err.write(`rounds: ${left} finished letter${left === 1 ? '' : 's'} of the selection left as they are\n`);
     if (o.dryRun) {
       if (o.json) print(JSON.stringify(rows.map((r) => ({ workflowId: r.workflowId, state: r.state, nextActionAt: r.nextActionAt })), null, 2));
       else {
@@ -257,12 +277,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       }
       return;
     }
-    const progress = (done: number, total: number) => {
-      if (done === total || done % 25 === 0) err.write(`rounds: ${done}/${total} letters\n`);
-    };
-    reportOutcomes(await rounds().applyToRows(c, rows, name, payload, { onProgress: progress, describe }), o.json);
+    reportOutcomes(await rounds().applyToRows(c, rows, name, payload, { onProgress: progressLine(), describe }), o.json);
   };
-  const nextText = (s: import('../domain/types').LetterStatus) => `${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`;
+  const nextText = (s: import('../domain/types').LetterStatus) =>
+    `${s.state}${s.attention ? ` (${s.attention})` : ''}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`;
 
   selectable(
     program
@@ -323,17 +341,22 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--json', 'machine-readable report')
     .action(async (from: string, to: string | undefined, o: { reason?: string; round?: string; by?: string; dryRun?: boolean; json?: boolean }) => {
       const payload = rounds().closurePayload(from, to, o.reason, by(o));
-      const c = o.dryRun ? await getClient() : await workerClient();
+      const c = await workerClient(); // a dry run asks each letter too
       const letters = await rounds().openLetters(c, o.round);
       if (o.dryRun) {
+        // Each letter says what it would do (a query): what would move, or why it would refuse.
+        const previews = await rounds().previewCalendar(c, letters.map((l) => l.workflowId), payload);
+        if (o.json) {
+          print(JSON.stringify(previews, null, 2));
+          return;
+        }
         say(`dry run: the closure would go to ${letters.length} open letter${letters.length === 1 ? '' : 's'}; nothing was changed`);
-        for (const l of letters) say(`  ${l.workflowId}`);
+        const word = { changes: 'would change', unchanged: 'unchanged   ', refused: 'WOULD REFUSE' } as const;
+        for (const p of previews) say(`  ${word[p.outcome]} ${p.workflowId}: ${p.message}`);
         return;
       }
-      const progress = (done: number, total: number) => {
-        if (done === total || done % 25 === 0) err.write(`rounds: ${done}/${total} letters\n`);
-      };
-      const outcomes = await rounds().applyToLetters(c, letters.map((l) => l.workflowId), 'changeCalendar', payload, { onProgress: progress, describe: rounds().calendarMessage });
+      err.write(`rounds: the closure goes to ${letters.length} open letter${letters.length === 1 ? '' : 's'}\n`);
+      const outcomes = await rounds().applyToLetters(c, letters.map((l) => l.workflowId), 'changeCalendar', payload, { onProgress: progressLine(), describe: rounds().calendarMessage });
       reportOutcomes(outcomes, o.json);
     });
 
@@ -347,15 +370,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       const { responseStats } = require('../domain/stats') as typeof import('../domain/stats'); // eslint-disable-line @typescript-eslint/no-require-imports
       const rows = await listLetters(await getClient(), o.round ? queries.roundLetters(o.round) : queries.allLetters());
       if (rows.length === 0) throw new UserError(o.round ? `no letters found for round '${o.round}'` : 'no letters yet');
-      const letters = rows.map((r) => ({
-        roundId: r.roundId,
-        organisation: r.recipient?.organisation ?? r.recipient?.name ?? '(unknown)',
-        state: r.state,
-        open: r.executionStatus === 'RUNNING',
-        requested: r.requested ?? r.outstanding,
-        progress: r.progress,
-        nextActionAt: r.nextActionAt,
-      }));
+      const letters = rounds().statsLetters(rows);
       const today = new Date().toISOString().slice(0, 10);
       const byRound = responseStats(letters, (l) => l.roundId, today);
       const byOrganisation = responseStats(letters, (l) => l.organisation, today);
@@ -444,18 +459,23 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       const s = await updateLetter(await workerClient(), id, 'triageReply', { messageId, documents: o.doc ?? [], by: by(o), note: o.note });
       say(`${id}: ${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`);
     });
-  program
-    .command('correct-address <workflowId>')
-    .description('after a bounce: new addresses; the letter is sent again to them and chasing resumes')
-    .option('--email <address>', "the recipient's new address")
-    .option('--cc <address...>', 'new copy addresses (replace the old ones)')
-    .option('--escalate-to <address...>', 'new escalation contacts (replace the old ones)')
-    .option('--reason <text>', 'why')
-    .option('--by <name>', 'who')
-    .action(async (id: string, o: { email?: string; cc?: string[]; escalateTo?: string[]; reason?: string; by?: string }) => {
-      const s = await updateLetter(await workerClient(), id, 'correctAddress', { email: o.email, cc: o.cc, escalateTo: o.escalateTo, reason: o.reason, by: by(o) });
-      say(`${id}: ${s.state}; next ${s.nextAction ? `${s.nextAction.kind} at ${when(s.nextAction.at)}` : 'nothing'}`);
-    });
+  selectable(
+    program
+      .command('correct-address [workflowId]')
+      .description(
+        'corrected contact addresses for the next email (one letter, or a selection such as --organisation <name> across open rounds); after a bounce the letter is sent again to them and chasing resumes',
+      )
+      .option('--email <address>', "the recipient's new address")
+      .option('--cc <address...>', 'new copy addresses (replace the old ones)')
+      .option('--escalate-to <address...>', 'new escalation contacts (replace the old ones)')
+      .option('--reason <text>', 'why')
+      .option('--by <name>', 'who'),
+  ).action(async (id: string | undefined, o: Selection & { email?: string; cc?: string[]; escalateTo?: string[]; reason?: string; by?: string }) => {
+    if (o.email === undefined && o.cc === undefined && o.escalateTo === undefined) throw new UserError('correct-address: give --email, --cc or --escalate-to (the corrected addresses)');
+    const to = [o.email ? `email ${o.email}` : '', o.cc ? `cc ${o.cc.join(', ')}` : '', o.escalateTo ? `escalations to ${o.escalateTo.join(', ')}` : ''].filter(Boolean).join('; ');
+    const payload = { email: o.email, cc: o.cc, escalateTo: o.escalateTo, reason: o.reason, by: by(o) };
+    await act(id, o, 'correctAddress', payload, nextText, `set ${to} on`, true);
+  });
 
   program
     .command('publish <roundIds...>')

@@ -19,7 +19,7 @@ import { planLetter, resolveSentOn } from '../domain/start';
 import type { RoundPlan } from '../domain/round';
 import type { LetterInput, LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
-import { UserError } from './errors';
+import { AlreadyAppliedUserError, UserError } from './errors';
 import { letterMemo } from './letter-memo';
 import { ScheduleError, SentOnError } from '../domain/errors';
 import { varDir } from './users';
@@ -257,6 +257,7 @@ async function hasFinished(client: Client, workflowId: string): Promise<boolean>
 function asUserError(err: unknown, workflowId: string): unknown {
   if (err instanceof WorkflowNotFoundError) return new UserError(`no letter with id '${workflowId}' (ids look like <roundId>/<letterId>; see \`rounds status\`)`);
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    if (err.cause.type === api.ALREADY_APPLIED) return new AlreadyAppliedUserError(`${workflowId}: ${err.cause.message}`);
     return new UserError(`${workflowId}: ${err.cause.message}`);
   }
   const message = (err as Error)?.message ?? '';

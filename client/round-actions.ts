@@ -2,13 +2,16 @@
 // letter), then each is changed through its own update, a few at a time, so that a letter that
 // refuses (already complete, say) is reported and the rest go on.
 import type { Client } from '@temporalio/client';
-import { parseIsoDate } from '../domain/calendar';
+import { CALENDAR_YEARS, isInCalendar, parseIsoDate } from '../domain/calendar';
 import { isLetterState, LETTER_STATES, FINAL_STATES, type LetterState } from '../domain/states';
-import type { CalendarPayload, LetterStatus } from '../domain/types';
-import { UserError } from './errors';
+import type { CalendarPayload, CalendarPreview, LetterStatus } from '../domain/types';
+import * as api from '../workflows/letter-api';
+import { describeError } from './errors';
+import { AlreadyAppliedUserError, UserError } from './errors';
 import { updateLetter, type Updates, type PayloadOf } from './letters';
 import { listLetters, queries, type LetterRow } from './queries';
 import { CalendarError } from '../domain/errors';
+import type { StatsLetter } from '../domain/stats';
 
 /** Which letters: by round, state, overdue, organisation, or a list of ids (all given must hold). */
 export interface Selector {
@@ -49,6 +52,8 @@ export const isOpen = (r: LetterRow): boolean => r.executionStatus === 'RUNNING'
 export interface Outcome {
   workflowId: string;
   ok: boolean;
+  /** The letter already had the change (ok, nothing happened): re-running a round-wide change moves nothing twice. */
+  unchanged?: boolean;
   /** What happened, or why the letter refused. */
   message: string;
   status?: LetterStatus;
@@ -74,7 +79,8 @@ export async function applyToLetters<K extends keyof Updates>(
         outcomes[i] = { workflowId, ok: true, message: opts.describe ? opts.describe(status) : status.state, status };
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
-        outcomes[i] = { workflowId, ok: false, message: err.message.startsWith(`${workflowId}: `) ? err.message.slice(workflowId.length + 2) : err.message };
+        const message = err.message.startsWith(`${workflowId}: `) ? err.message.slice(workflowId.length + 2) : err.message;
+        outcomes[i] = err instanceof AlreadyAppliedUserError ? { workflowId, ok: true, unchanged: true, message } : { workflowId, ok: false, message };
       }
       opts.onProgress?.(++done, ids.length, outcomes[i]);
     }
@@ -107,7 +113,13 @@ export async function applyToRows<K extends keyof Updates>(
 export function closurePayload(from: string, to: string | undefined, reason: string | undefined, by?: string): CalendarPayload {
   const date = (value: string, field: string) => {
     try {
-      return parseIsoDate(value);
+      const d = parseIsoDate(value);
+      if (!isInCalendar(d)) {
+        throw new UserError(
+          `${field}: ${d} is outside the working-day calendar (England and Wales bank holidays, ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}); no letter can have a step there`,
+        );
+      }
+      return d;
     } catch (err) {
       if (!(err instanceof CalendarError)) throw err;
       throw new UserError(`${field}: ${err.message}`);
@@ -123,4 +135,45 @@ export function closurePayload(from: string, to: string | undefined, reason: str
 /** What moved on one letter after a calendar change: its latest calendar timeline entry. */
 export function calendarMessage(s: LetterStatus): string {
   return [...s.timeline].reverse().find((e) => e.kind === 'calendar')?.message ?? 'changed';
+}
+
+/**
+ * What a calendar change would do to each letter, changing nothing: one `calendarPreview` query
+ * each (a few at a time). A letter that cannot answer (finished since it was listed, or run by a
+ * worker from before the query existed) is shown as refused with the reason.
+ */
+export async function previewCalendar(
+  client: Client,
+  ids: string[],
+  payload: CalendarPayload,
+  opts: { concurrency?: number } = {},
+): Promise<(CalendarPreview & { workflowId: string })[]> {
+  const results: (CalendarPreview & { workflowId: string })[] = new Array(ids.length);
+  let next = 0;
+  const run = async () => {
+    while (next < ids.length) {
+      const i = next++;
+      const workflowId = ids[i];
+      try {
+        results[i] = { workflowId, ...(await client.workflow.getHandle(workflowId).query(api.calendarPreview, payload)) };
+      } catch (err) {
+        results[i] = { workflowId, outcome: 'refused', message: `cannot say: ${describeError(err)}` };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, ids.length) }, run));
+  return results;
+}
+
+/** Register rows as the statistics read them (domain/stats.ts): from visibility and memos only. */
+export function statsLetters(rows: LetterRow[]): StatsLetter[] {
+  return rows.map((r) => ({
+    roundId: r.roundId,
+    organisation: r.recipient?.organisation ?? r.recipient?.name ?? '(unknown)',
+    state: r.state,
+    open: r.executionStatus === 'RUNNING',
+    requested: r.requested ?? r.outstanding,
+    progress: r.progress,
+    nextActionAt: r.nextActionAt,
+  }));
 }

@@ -106,6 +106,25 @@ export class LetterRuleError extends UserError {
   }
 }
 
+/**
+ * A change the letter already has (the same closure, the same corrected contact): refused by the
+ * validator so that re-running a round-wide change leaves no trace, and reported as "unchanged".
+ */
+export class AlreadyAppliedError extends LetterRuleError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AlreadyAppliedError';
+  }
+}
+
+/** What the client makes of an AlreadyAppliedError that came back from a letter (the update failure type ALREADY_APPLIED). */
+export class AlreadyAppliedUserError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AlreadyAppliedUserError';
+  }
+}
+
 /** A line break (or other control character) in an email header from input files. */
 export class HeaderInjectionError extends UserError {
   constructor(message: string) {

@@ -26,6 +26,7 @@ import { cap, cleanText, echo, echoText } from './text';
 import type {
   CalendarPayload,
   CloseLetterPayload,
+  CalendarPreview,
   CorrectAddressPayload,
   FileMailPayload,
   ReplyRecord,
@@ -48,7 +49,7 @@ import type {
   StoredFile,
   WithdrawPayload,
 } from './types';
-import { CalendarError, LetterRuleError, ScheduleError } from './errors';
+import { AlreadyAppliedError, CalendarError, LetterRuleError, ScheduleError } from './errors';
 
 const MAX_TEXT = 4000;
 const MAX_NAME = 200;
@@ -778,7 +779,6 @@ export class Letter {
   validateCorrectAddress(p: CorrectAddressPayload): void {
     this.mustBeOpen();
     checkObject(p, ['email', 'cc', 'escalateTo', 'by', 'reason']);
-    if (!this.undeliverable) throw new LetterRuleError(`the letter is ${this.state}, not undeliverable; correctAddress applies only after a bounce`);
     if (p.email === undefined && p.cc === undefined && p.escalateTo === undefined) throw new LetterRuleError('give email, cc or escalateTo (the corrected addresses)');
     if (p.email !== undefined) checkEmail(p.email, 'email');
     for (const field of ['cc', 'escalateTo'] as const) {
@@ -789,11 +789,38 @@ export class Letter {
     }
     checkText(p.by, 'by', MAX_NAME);
     checkText(p.reason, 'reason', MAX_TEXT);
+    // Not after a bounce (issue 16): a corrected contact for the next email. The same contact
+    // again changes nothing, so a round-wide correction can be run twice.
+    if (!this.undeliverable && this.contactChanges(p).length === 0) {
+      throw new AlreadyAppliedError(`the letter already has these addresses (${contactText(this.input.recipient)}); nothing to change`);
+    }
   }
 
-  /** New addresses after a bounce: the letter is sent again to them and the schedule resumes. */
+  /** Which of the letter's addresses the payload changes (empty: none). */
+  private contactChanges(p: CorrectAddressPayload): string[] {
+    const r = this.input.recipient;
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x.toLowerCase() === b[i].toLowerCase());
+    return [
+      ...(p.email !== undefined && p.email.toLowerCase() !== r.email.toLowerCase() ? ['email'] : []),
+      ...(p.cc !== undefined && !same(p.cc, r.cc) ? ['cc'] : []),
+      ...(p.escalateTo !== undefined && !same(p.escalateTo, r.escalateTo) ? ['escalateTo'] : []),
+    ];
+  }
+
+  /**
+   * New addresses. After a bounce the letter is sent again to them and the schedule resumes;
+   * otherwise (a corrected contact, issue 16) the next email goes to them and nothing else changes.
+   */
   correctAddress(p: CorrectAddressPayload, now: string): LetterStatus {
     this.validateCorrectAddress(p);
+    if (!this.undeliverable) {
+      const r = this.input.recipient;
+      const before = contactText(r);
+      this.input = { ...this.input, recipient: { ...r, email: p.email ?? r.email, cc: p.cc ?? r.cc, escalateTo: p.escalateTo ?? r.escalateTo } };
+      const after = contactText(this.input.recipient);
+      this.log(now, { kind: 'address-corrected', by: name(p.by), note: note(p.reason), to: [this.input.recipient.email], message: `contact corrected: the next email goes to ${after} (was ${before})` });
+      return this.status();
+    }
     const r = this.input.recipient;
     this.input.recipient = { ...r, email: p.email ?? r.email, cc: p.cc ?? r.cc, escalateTo: p.escalateTo ?? r.escalateTo };
     this.resendPending = this.input.delivery === 'send';
@@ -855,20 +882,59 @@ export class Letter {
     }
   }
 
+  /**
+   * A calendar change the letter already has (every day of the closure already closed, or the
+   * same bank holiday table): refused, so that re-running `rounds calendar close` after an
+   * interruption moves nothing twice and adds nothing to the timeline. Called by the workflow's
+   * validator only (an update accepted before this existed replays as it ran).
+   */
+  refuseRepeatedCalendar(p: CalendarPayload): void {
+    const policy = this.input.policy;
+    const closed = p.from === undefined || closedDays(p.from, p.to ?? p.from).every((d) => policy.closures.includes(d));
+    const sameTable = p.holidays === undefined || JSON.stringify(p.holidays.map(([d, n]) => [d, cleanText(n, 100)])) === JSON.stringify(policy.holidays);
+    if (closed && sameTable) {
+      const what = p.from !== undefined ? `is already ${closureText(p.from, p.to)}` : 'already counts with this bank holiday table';
+      throw new AlreadyAppliedError(`the letter ${what}; nothing to change`);
+    }
+  }
+
   changeCalendar(p: CalendarPayload, now: string): LetterStatus {
     const { policy, steps, moved } = this.validateCalendar(p);
     const reason = cap(cleanText(p.reason, MAX_NAME), MAX_NAME);
     if (p.from !== undefined) for (const d of closedDays(p.from, p.to ?? p.from)) this.closureReasons[d] = reason;
     this.input = { ...this.input, policy };
     this.steps = steps;
+    this.log(now, { kind: 'calendar', by: name(p.by), note: reason, message: this.calendarText(p, policy, moved) });
+    return this.status();
+  }
+
+  /**
+   * What a calendar change would do, without doing it (the dashboard's Calendar page and `rounds
+   * calendar close --dry-run` show it before anything is sent): the timeline text it would add,
+   * or why the letter would refuse it, or that it already has it.
+   */
+  previewCalendar(p: CalendarPayload): CalendarPreview {
+    try {
+      const { policy, moved } = this.validateCalendar(p);
+      this.refuseRepeatedCalendar(p);
+      return { outcome: 'changes', message: this.calendarText(p, policy, moved) };
+    } catch (err) {
+      if (err instanceof AlreadyAppliedError) return { outcome: 'unchanged', message: err.message };
+      if (err instanceof LetterRuleError) return { outcome: 'refused', message: err.message };
+      throw err;
+    }
+  }
+
+  /** "closed from ... to ...: chase 2 moved from ... to ...: office closed" (or "no remaining step moved"). */
+  private calendarText(p: CalendarPayload, policy: Policy, moved: { from: ScheduledStep; to: ScheduledStep }[]): string {
+    const reason = cap(cleanText(p.reason, MAX_NAME), MAX_NAME);
     const tz = policy.timezone;
     const what = moved.map(({ from, to }) => {
       const nth = from.action === 'chase' ? `chase ${this.steps.filter((s) => s.action === 'chase' && s.index <= from.index).length}` : from.action === 'escalate' ? 'escalation' : 'close';
       return `${nth} moved from ${formatLongDate(localDateOf(from.dueAt, tz))} to ${formatLongDate(localDateOf(to.dueAt, tz))}`;
     });
     const change = p.from !== undefined ? closureText(p.from, p.to) : 'new bank holiday table';
-    this.log(now, { kind: 'calendar', by: name(p.by), note: reason, message: `${change}: ${what.length ? `${what.join('; ')}: ${reason}` : 'no remaining step moved'}` });
-    return this.status();
+    return `${change}: ${what.length ? `${what.join('; ')}: ${reason}` : 'no remaining step moved'}`;
   }
 
   private checkCalendarDate(value: unknown, field: string): string {
@@ -950,6 +1016,11 @@ export class Letter {
     const today = this.today(now);
     if (value > today) throw new LetterRuleError(`${field}: ${value} is in the future (today is ${today})`);
   }
+}
+
+/** A recipient's addresses, as a timeline entry or a refusal says them. */
+function contactText(r: { email: string; cc: string[]; escalateTo: string[] }): string {
+  return [r.email, ...(r.cc.length ? [`cc ${r.cc.join(', ')}`] : []), ...(r.escalateTo.length ? [`escalations to ${r.escalateTo.join(', ')}`] : [])].join('; ');
 }
 
 function closureText(from: string, to: string | undefined): string {

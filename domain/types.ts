@@ -95,6 +95,12 @@ export interface CalendarPayload {
   holidays?: [string, string][];
   by?: string;
 }
+/** What a calendar change would do to a letter, without doing it (query calendarPreview). */
+export interface CalendarPreview {
+  /** 'changes': it would be applied (message: what would move); 'unchanged': the letter already has it; 'refused': why not. */
+  outcome: 'changes' | 'unchanged' | 'refused';
+  message: string;
+}
 export interface NotePayload {
   text: string;
   by?: string;

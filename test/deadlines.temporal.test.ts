@@ -72,12 +72,22 @@ test('a closure added while 50 letters are open moves exactly those whose remain
   });
   expect(dry.err).toBe('');
   expect(dry.out).toContain('dry run: the closure would go to 50 open letters; nothing was changed');
+  // Each letter says what would move (or that nothing would), as its timeline will after.
+  expect(dry.out).toContain(`  would change ${round}/l0: closed from Monday 12 April 2027 to Friday 16 April 2027: no remaining step moved`);
+  expect(dry.out).toMatch(new RegExp(`  would change ${round}/l30: closed from Monday 12 April 2027 to Friday 16 April 2027: chase 1 moved from .*: office closed`));
   expect((await Promise.all(inputs.map((i) => query(api.workflowIdFor(round, i.letterId))))).map(dues)).toEqual(before.map(dues));
 
+  // An earlier run was interrupted after reaching 10 letters: those 10 already have the closure.
+  const payload = { from: '2027-04-12', to: '2027-04-16', reason: 'office closed' };
+  await Promise.all(inputs.slice(0, 10).map((i) => world.env.client.workflow.getHandle(api.workflowIdFor(round, i.letterId)).executeUpdate(api.changeCalendar, { args: [payload] })));
   const r = await run(['calendar', 'close', '2027-04-12', '2027-04-16', '--reason', 'office closed', '--round', round]);
-  expect(r.err).toContain('50/50 letters');
+  expect(r.err).toContain('rounds: the closure goes to 50 open letters');
+  expect(r.err).toContain('rounds: 25/50 letters (');
+  expect(r.err).toContain('rounds: 50/50 letters (40 changed, 10 unchanged, 0 refused)');
   expect(r.code).toBe(0);
-  expect(r.out).toContain('50 changed, 0 refused');
+  expect(r.out).toContain('40 changed, 0 refused, 10 unchanged (they already had it)');
+  expect(r.out).toContain(`unchanged ${round}/l0: the letter is already closed from Monday 12 April 2027 to Friday 16 April 2027; nothing to change`);
+  expect(r.out).toContain(`changed  ${round}/l10: `);
 
   let moved = 0;
   for (const [i, input] of inputs.entries()) {
@@ -104,6 +114,14 @@ test('a closure added while 50 letters are open moves exactly those whose remain
   // Some of each kind, or the test proves little.
   expect(moved).toBeGreaterThan(10);
   expect(moved).toBeLessThan(50);
+  // Run again (resumed after an interruption, or twice by mistake): nothing moves twice, nothing is added.
+  const after = await Promise.all(inputs.map((i) => query(api.workflowIdFor(round, i.letterId))));
+  const again = await run(['calendar', 'close', '2027-04-12', '2027-04-16', '--reason', 'office closed', '--round', round, '--json']);
+  expect(again.code).toBe(0);
+  const report = JSON.parse(again.out) as { workflowId: string; ok: boolean; unchanged?: boolean }[];
+  expect(report).toHaveLength(50);
+  expect(report.every((o) => o.ok && o.unchanged)).toBe(true);
+  expect(await Promise.all(inputs.map((i) => query(api.workflowIdFor(round, i.letterId))))).toEqual(after);
   // Another round's letter was not told.
   expect(await other.query(api.status)).toEqual(otherBefore);
 });
@@ -114,6 +132,33 @@ test('calendar close refuses bad dates before anything is sent', async () => {
   expect(r.err).toContain("<from>: '2027-02-30' is not a date (February 2027 has 28 days)");
   const noReason = await run(['calendar', 'close', '2027-02-01']);
   expect(noReason.err).toContain('--reason: say why');
+  // Beyond the bank holiday table's last year: refused once, not by every letter.
+  const beyond = await run(['calendar', 'close', '2035-12-01', '2036-01-09', '--reason', 'x']);
+  expect(beyond.code).toBe(1);
+  expect(beyond.err).toContain('<to>: 2036-01-09 is outside the working-day calendar (England and Wales bank holidays, 2015 to 2035); no letter can have a step there');
+});
+
+test("the table's end: a closure that would push a letter's steps past 2035 is refused by that letter (reported, unchanged) and the others go on", async () => {
+  const round = `end-${process.pid}-${Date.now().toString(36)}`;
+  const late = letterInput({ roundId: round, letterId: 'late', letterDate: '2035-09-03', sentOn: '2035-09-03', policy: kept }); // chase 1 on Monday 1 October 2035
+  const early = letterInput({ roundId: round, letterId: 'early', letterDate: '2035-06-01', sentOn: '2035-06-01', policy: kept }); // every step before October
+  await startLetters(world.env.client, [late, early]);
+  const lateBefore = await query(api.workflowIdFor(round, 'late'));
+  const dry = await eventually(async () => {
+    const d = await run(['calendar', 'close', '2035-10-01', '2035-12-31', '--reason', 'x', '--round', round, '--dry-run']);
+    return d.out.includes('2 open letters') && d;
+  });
+  expect(dry.out).toMatch(new RegExp(`  WOULD REFUSE ${round}/late: the remaining steps cannot be planned on the new calendar: .*2035-12-31`));
+  expect(dry.out).toContain(`  would change ${round}/early: closed from Monday 1 October 2035 to Monday 31 December 2035: no remaining step moved`);
+  const r = await run(['calendar', 'close', '2035-10-01', '2035-12-31', '--reason', 'pre-election period', '--round', round]);
+  expect(r.code).toBe(1);
+  expect(r.err).toContain('rounds: 2/2 letters (1 changed, 0 unchanged, 1 refused)');
+  expect(r.out).toMatch(
+    new RegExp(`REFUSED  ${round}/late: the remaining steps cannot be planned on the new calendar: .*runs past the end of the England and Wales holiday table \\(2035-12-31\\)`),
+  );
+  expect(r.out).toContain(`changed  ${round}/early: closed from Monday 1 October 2035 to Monday 31 December 2035: no remaining step moved`);
+  expect(r.out).toContain('1 changed, 1 refused');
+  expect(await query(api.workflowIdFor(round, 'late'))).toEqual(lateBefore);
 });
 
 test('a worker with a regenerated bank holiday table does not move the dates of a letter already planned; the new table is adopted by message', async () => {
@@ -263,4 +308,58 @@ test('a letter with 3,000 notes continues as new when Temporal suggests it: hist
   // The register still lists it with its memo and state.
   const row = await eventually(async () => (await listLetters(world.env.client, queries.roundLetters(input.roundId)))[0]);
   expect(row).toMatchObject({ state: 'partial', recipient: { name: input.recipient.name }, executionStatus: 'RUNNING' });
+});
+
+test('a corrected contact for an organisation across open rounds: --dry-run changes nothing; each open letter changed by its own update and says so; run again, nothing changes', async () => {
+  const tag = `${process.pid}-${Date.now().toString(36)}`;
+  const org = `Kent PCC ${tag}`;
+  const to = (organisation: string) => ({ ...letterInput().recipient, organisation });
+  const inputs = [
+    letterInput({ roundId: `contact-a-${tag}`, letterId: 'kent', letterDate: '2027-01-11', sentOn: '2027-01-11', policy: kept, recipient: to(org) }),
+    letterInput({ roundId: `contact-b-${tag}`, letterId: 'kent', letterDate: '2027-01-11', sentOn: '2027-01-11', policy: kept, recipient: to(org.toUpperCase()) }),
+    letterInput({ roundId: `contact-b-${tag}`, letterId: 'kent-done', letterDate: '2027-01-11', sentOn: '2027-01-11', policy: kept, recipient: to(org) }),
+    letterInput({ roundId: `contact-a-${tag}`, letterId: 'essex', letterDate: '2027-01-11', sentOn: '2027-01-11', policy: kept, recipient: to(`Essex PCC ${tag}`) }),
+  ];
+  await startLetters(world.env.client, inputs);
+  const h = (i: LetterInput) => world.env.client.workflow.getHandle(api.workflowIdFor(i.roundId, i.letterId));
+  await h(inputs[2]).executeUpdate(api.withdraw, { args: [{ reason: 'sent in error' }] });
+  const before = await Promise.all(inputs.map((i) => h(i).query(api.status)));
+  const args = ['correct-address', '--organisation', org, '--email', 'pcc@kent.example.org', '--escalate-to', 'ceo@kent.example.org', '--reason', 'new office'];
+
+  const dry = await eventually(async () => {
+    const d = await run([...args, '--dry-run']);
+    return d.out.includes('2 letters') && d;
+  });
+  expect(dry.out).toContain('dry run: would set email pcc@kent.example.org; escalations to ceo@kent.example.org on 2 letters; nothing was changed');
+  expect(dry.out).toContain(`contact-a-${tag}/kent (awaiting`);
+  expect(dry.out).toContain(`contact-b-${tag}/kent (awaiting`);
+  expect(dry.err).toContain('1 finished letter of the selection left as they are');
+  expect(await Promise.all(inputs.map((i) => h(i).query(api.status)))).toEqual(before);
+
+  const r = await run(args);
+  expect(r.code).toBe(0);
+  expect(r.out).toContain('2 changed, 0 refused');
+  for (const i of inputs.slice(0, 2)) {
+    const s = await h(i).query(api.status);
+    expect(s.steps).toEqual(before[0].steps); // the dates stay
+    expect(s.timeline.at(-1)).toMatchObject({
+      kind: 'address-corrected',
+      note: 'new office',
+      message: 'contact corrected: the next email goes to pcc@kent.example.org; cc office@avon-and-somerset.example.org; escalations to ceo@kent.example.org (was pcc@avon-and-somerset.example.org; cc office@avon-and-somerset.example.org; escalations to chief-executive@avon-and-somerset.example.org)',
+    });
+  }
+  // The withdrawn letter and the other organisation's are untouched.
+  expect(await h(inputs[2]).query(api.status)).toEqual(before[2]);
+  expect(await h(inputs[3]).query(api.status)).toEqual(before[3]);
+
+  const again = await run(args);
+  expect(again.code).toBe(0);
+  expect(again.out).toContain('0 changed, 0 refused, 2 unchanged (they already had it)');
+  expect((await h(inputs[0]).query(api.status)).timeline).toHaveLength(before[0].timeline.length + 1);
+
+  // One letter, as before; a bad address is refused with the field named, and changes nothing.
+  const bad = await run(['correct-address', api.workflowIdFor(inputs[3].roundId, 'essex'), '--email', 'not an address']);
+  expect(bad.code).toBe(1);
+  expect(bad.err).toMatch(/email: expected an email address/);
+  expect(await h(inputs[3]).query(api.status)).toEqual(before[3]);
 });

@@ -213,3 +213,33 @@ describe('starting a round', () => {
     expect(s.timeline.filter((t) => t.kind === 'recorded-sent')).toHaveLength(1);
   });
 });
+
+describe('a corrected contact (issue 16)', () => {
+  test('applies to the next email (chase to the new address and copies, escalation to the new contact) and is on the timeline; the same again changes nothing', async () => {
+    const handle = await startLetter(world.env);
+    const { roundId, letterId } = await handle.query(api.status);
+    const corrected = { email: 'sue.m@avon-and-somerset.example.org', cc: ['pa@avon-and-somerset.example.org'], escalateTo: ['ceo@avon-and-somerset.example.org'], reason: 'new office', by: 'April' };
+    const s = await handle.executeUpdate(api.correctAddress, { args: [corrected] });
+    expect(s.state).toBe('awaiting');
+    expect(s.timeline.at(-1)).toMatchObject({
+      kind: 'address-corrected',
+      by: 'April',
+      note: 'new office',
+      message:
+        'contact corrected: the next email goes to sue.m@avon-and-somerset.example.org; cc pa@avon-and-somerset.example.org; escalations to ceo@avon-and-somerset.example.org (was pcc@avon-and-somerset.example.org; cc office@avon-and-somerset.example.org; escalations to chief-executive@avon-and-somerset.example.org)',
+    });
+    // The same contact again: refused as already applied, nothing added to the timeline.
+    const again = handle.executeUpdate(api.correctAddress, { args: [{ email: 'SUE.M@avon-and-somerset.example.org' }] });
+    expect(await rejection(again)).toBe('the letter already has these addresses (sue.m@avon-and-somerset.example.org; cc pa@avon-and-somerset.example.org; escalations to ceo@avon-and-somerset.example.org); nothing to change');
+    expect((await handle.query(api.status)).timeline).toEqual(s.timeline);
+
+    const mine = () => world.sink.messages.filter((m) => m.messageId?.includes(`${roundId}.${letterId}.step-`));
+    await world.env.sleep('150s'); // chase 1
+    expect(mine()).toHaveLength(1);
+    expect(mine()[0].recipients).toEqual(['sue.m@avon-and-somerset.example.org', 'pa@avon-and-somerset.example.org']);
+    await world.env.sleep('5 minutes'); // chase 2 and the escalation
+    expect(mine()).toHaveLength(3);
+    expect(mine()[2].recipients).toEqual(['sue.m@avon-and-somerset.example.org', 'pa@avon-and-somerset.example.org', 'ceo@avon-and-somerset.example.org']);
+    await handle.terminate();
+  });
+});

@@ -10,6 +10,7 @@ import type {
   FileMailPayload,
   TriagePayload,
   CalendarPayload,
+  CalendarPreview,
   DeclinePayload,
   ExtendPayload,
   LetterStatus,
@@ -48,6 +49,13 @@ export const correctAddress = defineUpdate<LetterStatus, [CorrectAddressPayload]
 // ---- issue 16: deadlines ----
 /** A closure or a new bank holiday table: the letter's remaining working-day steps are planned again on it. */
 export const changeCalendar = defineUpdate<LetterStatus, [CalendarPayload]>('changeCalendar');
+/** What changeCalendar would do to this letter, changing nothing (read-only: a query). */
+export const calendarPreview = defineQuery<CalendarPreview, [CalendarPayload]>('calendarPreview');
+/**
+ * The failure type of an update refused because the letter already has that change (the same
+ * closure, the same corrected contact): round-wide changes report such a letter as unchanged.
+ */
+export const ALREADY_APPLIED = 'AlreadyApplied';
 
 export const RoundId = defineSearchAttributeKey('RoundId', SearchAttributeType.KEYWORD);
 export const LetterState = defineSearchAttributeKey('LetterState', SearchAttributeType.KEYWORD);

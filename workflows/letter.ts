@@ -18,6 +18,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { renderCoverEmail, renderFollowUp, renderLetterEmail, type EmailMessage } from '../domain/email';
 import { Letter, type CarriedLetter } from '../domain/letter';
+import { AlreadyAppliedError } from '../domain/errors';
 import { withSubjectTag } from '../domain/replies';
 import type { ScheduledStep } from '../domain/schedule';
 import type { EmailRecord, LetterInput, LetterStatus, ReplyAttachment } from '../domain/types';
@@ -91,6 +92,8 @@ export async function letter(input: LetterInput, carried?: CarriedLetter): Promi
   };
 
   setHandler(api.status, () => l.status());
+  // issue 16: what a calendar change would do (a query: nothing recorded, nothing to patch).
+  setHandler(api.calendarPreview, (p) => l.previewCalendar(p));
   setHandler(api.documentsReceived, (p) => {
     try {
       refuseUndecodable(p);
@@ -123,7 +126,13 @@ export async function letter(input: LetterInput, carried?: CarriedLetter): Promi
       {
         validator: (p) => {
           refuseUndecodable(p);
-          validate(p);
+          try {
+            validate(p);
+          } catch (err) {
+            // A change the letter already has: the client reports it as unchanged, not refused (issue 16).
+            if (err instanceof AlreadyAppliedError) throw ApplicationFailure.create({ type: api.ALREADY_APPLIED, message: err.message, nonRetryable: true });
+            throw err;
+          }
         },
       },
     );
@@ -148,7 +157,10 @@ export async function letter(input: LetterInput, carried?: CarriedLetter): Promi
   onUpdate(api.triageReply, (p, at) => l.triageReply(p, at), (p) => l.validateTriage(p, now()));
   onUpdate(api.correctAddress, (p, at) => l.correctAddress(p, at), (p) => l.validateCorrectAddress(p));
   // issue 16: deadlines
-  onUpdate(api.changeCalendar, (p, at) => l.changeCalendar(p, at), (p) => void l.validateCalendar(p));
+  onUpdate(api.changeCalendar, (p, at) => l.changeCalendar(p, at), (p) => {
+    l.validateCalendar(p);
+    l.refuseRepeatedCalendar(p);
+  });
 
   // Nothing is sent or recorded for a letter whose fields are unusable: it waits in needs-attention.
   if (!l.unusableInput && !carried) await sendOrRecord(l);

@@ -9,6 +9,12 @@ import { listLetters, queries, summarise } from '../queries';
 import { readRegisterQuery, selectRegister } from '../register';
 import { pageContext, send, sendError, takeFlash, type AreaOptions, type Body } from './context';
 import { justStartedPage } from './start-view';
+import { responseStats } from '../../domain/stats';
+import { statsLetters } from '../round-actions';
+import { CAN_RECORD } from '../users';
+import { roundActionsForm, statsTable } from './deadlines-view';
+import { todayIn } from './format';
+import { html } from './html';
 import { registerPage, roundsPage, type RegisterRow } from './views';
 
 export const roundsRoutes: FastifyPluginAsync<AreaOptions> = async (app, { web }) => {
@@ -16,7 +22,11 @@ export const roundsRoutes: FastifyPluginAsync<AreaOptions> = async (app, { web }
 
   app.get('/', async (req, reply) => {
     const rows = await listLetters(client, queries.allLetters());
-    return send(reply, 200, roundsPage(pageContext(web, req, reply, await takeFlash(web, req)), summarise(rows)));
+    // Response statistics (issue 16) from the same listing: per round and per organisation.
+    const letters = statsLetters(rows);
+    const today = todayIn(tz);
+    const stats = rows.length ? html`<h2>Response statistics</h2>${statsTable(responseStats(letters, (l) => l.roundId, today), 'round', 'round-stats')}${statsTable(responseStats(letters, (l) => l.organisation, today), 'organisation', 'organisation-stats')}` : undefined;
+    return send(reply, 200, roundsPage(pageContext(web, req, reply, await takeFlash(web, req)), summarise(rows), stats));
   });
 
   app.get('/rounds/:roundId', async (req, reply) => {
@@ -39,10 +49,11 @@ export const roundsRoutes: FastifyPluginAsync<AreaOptions> = async (app, { web }
       const s = statuses.get(row.workflowId);
       return s instanceof Error || !s ? { row, error: s?.message ?? 'no status' } : { row, status: s };
     });
+    const ctx = pageContext(web, req, reply, flash);
     return send(
       reply,
       200,
-      registerPage(pageContext(web, req, reply, flash), {
+      registerPage(ctx, {
         roundId,
         total: rows.length,
         counts: selection.counts,
@@ -58,6 +69,7 @@ export const roundsRoutes: FastifyPluginAsync<AreaOptions> = async (app, { web }
         rows: registerRows,
         now,
         tz,
+        ...(req.signedIn && CAN_RECORD.includes(req.signedIn.role) ? { actions: roundActionsForm(ctx, roundId) } : {}),
       }),
     );
   });

@@ -19,6 +19,8 @@
 //   publication-routes.ts  POST /letters/:roundId/:letterId/publication[/close]  publish or not; close a finished letter's window (staff and leads)
 //   start-routes.ts    GET /start, GET/POST /start/:folder  starting a round folder from roundsDirs (leads only)
 //   outbox-routes.ts   GET /outbox, /outbox/:file, /outbox/:file/raw   the local mail sink's messages (only with outboxDir)
+//   deadlines-routes.ts GET/POST /calendar (leads), POST /rounds/:roundId/actions (the register's round-wide form),
+//                      GET /organisations/:name (statistics); the rounds page's statistics table is its view too
 //   here               GET /static/style.css
 // All but /login and the stylesheet need a signed-in user.
 //
@@ -57,6 +59,7 @@ import { describeError, UserError } from '../errors';
 import { UserDirectory } from '../users';
 import { authRoutes } from './auth-routes';
 import { pathOf, sendError, type Body, type Web } from './context';
+import { deadlinesRoutes } from './deadlines-routes';
 import { DEFAULT_TIMEZONE } from './format';
 import { letterRoutes } from './letter-routes';
 import { Outbox } from './outbox';
@@ -207,6 +210,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   await app.register(publicationRoutes, { web });
   await app.register(startRoutes, { web });
   await app.register(outboxRoutes, { web });
+  await app.register(deadlinesRoutes, { web });
 
   return app;
 }

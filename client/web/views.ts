@@ -29,7 +29,7 @@ function progress(done: number, total: number, id: string): SafeHtml {
 
 // ---------------------------------------------------------------- rounds
 
-export function roundsPage(ctx: PageContext, rounds: RoundSummary[]): string {
+export function roundsPage(ctx: PageContext, rounds: RoundSummary[], more?: SafeHtml): string {
   const body =
     rounds.length === 0
       ? html`<p>There are no rounds yet. Start one from a round folder with <code>rounds start &lt;dir&gt;</code>${
@@ -56,7 +56,7 @@ export function roundsPage(ctx: PageContext, rounds: RoundSummary[]): string {
   </tbody>
 </table>
 </div>`;
-  return page(ctx, { title: 'Rounds', body });
+  return page(ctx, { title: 'Rounds', body: more ? html`${body}${more}` : body });
 }
 
 // ---------------------------------------------------------------- register
@@ -99,6 +99,8 @@ export interface RegisterView {
   rows: RegisterRow[];
   now: Date;
   tz: string;
+  /** The round-wide actions' form (deadlines-view.ts): each row gets a checkbox that belongs to it. */
+  actions?: SafeHtml;
 }
 
 function isOverdue(at: string | null | undefined, now: Date): boolean {
@@ -226,7 +228,9 @@ ${pager}
     const state = r.status?.state ?? r.row.state;
     const recipient = r.status?.recipient ?? r.row.recipient;
     return html`<tr data-letter="${r.row.letterId}">
-    <th scope="row"><a href="${letterHref(r.row.roundId, r.row.letterId)}">${r.row.letterId}</a></th>
+    <th scope="row">${
+      v.actions ? html`<input type="checkbox" name="ids" value="${r.row.letterId}" form="round-actions" id="select-${r.row.letterId}" aria-label="Select ${r.row.letterId}"> ` : ''
+    }<a href="${letterHref(r.row.roundId, r.row.letterId)}">${r.row.letterId}</a></th>
     <td data-label="Recipient">${recipient ? html`${recipient.name}${recipient.role ? html`<br><span class="muted">${recipient.role}</span>` : ''}` : html`<span class="muted" title="${r.error ?? ''}">Not available</span>`}</td>
     <td data-label="Organisation">${recipient?.organisation ?? ''}</td>
     <td data-label="Documents">${documentsCell(r)}</td>
@@ -237,7 +241,8 @@ ${pager}
   </tbody>
 </table>
 </div>
-${pager}`;
+${pager}
+${v.actions ?? ''}`;
   return page(ctx, { title: `Round ${v.roundId}`, crumbs: [{ href: '/', label: 'Rounds' }], body, wide: true });
 }
 
