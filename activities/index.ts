@@ -11,7 +11,7 @@ export function createActivities(config: EmailConfig, inbox?: InboxConfig) {
   // Without an inbox configuration the mailbox activities still exist and say so when called.
   const mail = createInboxActivities(inbox ?? { documentsDir: '' });
   return {
-    activities: { sendEmail: email.sendEmail, pollMailbox: mail.pollMailbox, readStoredMail: mail.readStoredMail },
+    activities: { sendEmail: email.sendEmail, pollMailbox: mail.pollMailbox, readStoredMail: mail.readStoredMail, lettersBySender: mail.lettersBySender },
     close: email.close,
   };
 }

@@ -14,6 +14,7 @@ import { cleanLetterInput } from '../domain/letter-input';
 import { ScheduleError } from '../domain/schedule';
 import { planLetter, resolveSentOn, SentOnError } from '../domain/start';
 import type { RoundPlan } from '../domain/round';
+import { recipientKeys } from '../domain/replies';
 import type { LetterInput, LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
 import { UserError } from './errors';
@@ -53,7 +54,8 @@ export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery
       letterId: l.letterId,
       recipient: { ...l.recipient, address: l.address },
       sender: round.sender,
-      coordinator: round.coordinator,
+      coordinator: { name: round.coordinator.name, email: round.coordinator.email, ...(round.coordinator.role ? { role: round.coordinator.role } : {}) },
+      ...(round.coordinator.replyTag ? { replyTag: round.coordinator.replyTag } : {}),
       subject: round.subject,
       letterDate: l.letterDate,
       sentOn: sentOn ?? l.letterDate,
@@ -101,6 +103,7 @@ export function startRequest(input: LetterInput, taskQueue: string = api.TASK_QU
       { key: api.RoundId, value: input.roundId },
       { key: api.LetterState, value: 'awaiting' },
       { key: api.Outstanding, value: input.documents },
+      { key: api.RecipientEmails, value: recipientKeys(input.recipient) },
     ],
     // What the register shows that never changes (recipient, requested documents): listings carry it.
     memo: letterMemo(input),

@@ -18,7 +18,8 @@ export interface EmailMessage {
   references?: string[];
 }
 
-export type EmailStep = 'letter' | `step-${number}`;
+/** 'resend-N': the letter sent again after correctAddress (its N-th resend), threaded to the first send. */
+export type EmailStep = 'letter' | `step-${number}` | `resend-${number}`;
 
 /** A deterministic Message-ID: the same letter and step always give the same id. */
 export function messageIdFor(roundId: string, letterId: string, step: EmailStep, senderEmail: string): string {
@@ -85,6 +86,17 @@ export function renderLetterEmail(input: LetterInput): EmailMessage {
     html: body.html,
     messageId: letterMessageId(input),
   };
+}
+
+/**
+ * The letter sent again after a bounce (correctAddress): a Message-ID of its own (receivers that
+ * saw the first send, e.g. those in cc, would drop a second message with the same id as a
+ * duplicate), and In-Reply-To/References naming the first send, so the resend, replies to it and
+ * replies to the first send are one thread, and any of them names the letter.
+ */
+export function renderLetterResend(input: LetterInput, resend: number): EmailMessage {
+  const first = letterMessageId(input);
+  return { ...renderLetterEmail(input), messageId: messageIdFor(input.roundId, input.letterId, `resend-${resend}`, input.sender.email), inReplyTo: first, references: [first] };
 }
 
 /** A chase (kind 'chase') or the escalation (kind 'escalate'), listing only outstanding documents. */

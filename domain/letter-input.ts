@@ -136,6 +136,9 @@ export function readLetterInput(raw: unknown): { input: LetterInput; problems: s
     else problems.push(`body: expected { text, html } of at most ${INPUT_LIMITS.body} characters`);
   }
   if (delivery === 'send' && !body) problems.push('body: delivery is send, but there is no letter to send');
+  let replyTag: LetterInput['replyTag'];
+  if (r.replyTag === 'plus') replyTag = 'plus';
+  else if (r.replyTag !== undefined) problems.push(`replyTag: expected plus or nothing, got ${echo(r.replyTag)}`);
   const input: LetterInput = {
     roundId: str(r, 'roundId', '', '?'),
     letterId: str(r, 'letterId', '', '?'),
@@ -150,6 +153,7 @@ export function readLetterInput(raw: unknown): { input: LetterInput; problems: s
     policy,
     delivery,
     body,
+    replyTag,
   };
   // A line break in a field that becomes an email header is refused (never cleaned away): it
   // could inject headers, and the letter should say so rather than send something else.
