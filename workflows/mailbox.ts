@@ -143,9 +143,16 @@ export async function mailbox(input: mb.MailboxInput = {}): Promise<void> {
       state.lastUid = 0;
     }
     state.uidValidity = r.uidValidity;
-    for (const m of r.messages) {
-      await fileIncoming(m.mail);
-      state.lastUid = m.uid;
+    if (patched('replies-parallel-filing')) {
+      // The batch's messages are filed at once (their signals go out in one workflow task instead
+      // of one task each: bench/README.md, replies); the cursor moves past the batch when all are filed.
+      await Promise.all(r.messages.map((m) => fileIncoming(m.mail)));
+      if (r.messages.length > 0) state.lastUid = Math.max(state.lastUid, ...r.messages.map((m) => m.uid));
+    } else {
+      for (const m of r.messages) {
+        await fileIncoming(m.mail);
+        state.lastUid = m.uid;
+      }
     }
     return r.more;
   }
