@@ -104,7 +104,13 @@ export async function benchReplies(opts: RepliesBenchOptions, work: string, clea
     for (let i = 0; i < missing.length; i += 32) {
       await Promise.all(
         missing.slice(i, i + 32).map(async (letterId) => {
-          const s: LetterStatus = await client.workflow.getHandle(api.workflowIdFor(round.roundId, letterId)).query(api.status);
+          let s: LetterStatus;
+          try {
+            s = await client.workflow.getHandle(api.workflowIdFor(round.roundId, letterId)).query(api.status);
+          } catch {
+            // e.g. FAILED_PRECONDITION while a workflow task is being retried (a signal arrived as it completed): ask again next pass
+            return;
+          }
           const entry = s.timeline.find((t) => t.kind === 'reply');
           if (entry) filedAt.set(letterId, Date.parse(entry.at));
         }),

@@ -48,6 +48,7 @@ export function page(ctx: PageContext, opts: { title: string; crumbs?: Crumb[]; 
       <ul>
         ${nav('/', 'Rounds', p === '/' || p.startsWith('/rounds/') || p.startsWith('/letters/'))}
         ${ctx.session.role === 'lead' ? nav('/start', 'Start a round', p === '/start' || p.startsWith('/start/')) : ''}
+        ${nav('/inbox', 'Inbox', p.startsWith('/inbox'))}
         ${ctx.outbox ? nav('/outbox', 'Outbox', p.startsWith('/outbox')) : ''}
       </ul>
     </nav>

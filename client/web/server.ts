@@ -18,6 +18,8 @@
 //                      POST /letters/:roundId/:letterId/:form  receipt | decline | extend | pause | resume | withdraw | note (staff and leads)
 //   start-routes.ts    GET /start, GET/POST /start/:folder  starting a round folder from roundsDirs (leads only)
 //   outbox-routes.ts   GET /outbox, /outbox/:file, /outbox/:file/raw   the local mail sink's messages (only with outboxDir)
+//   inbox-routes.ts    GET /inbox, /inbox/reply/:roundId/:letterId?m=, /inbox/document/:sha256 (staff and leads);
+//                      POST /inbox/triage | file | dismiss | correct-address   replies in (issue 13)
 //   here               GET /static/style.css
 // All but /login and the stylesheet need a signed-in user.
 //
@@ -57,6 +59,7 @@ import { UserDirectory } from '../users';
 import { authRoutes } from './auth-routes';
 import { pathOf, sendError, type Body, type Web } from './context';
 import { DEFAULT_TIMEZONE } from './format';
+import { inboxRoutes } from './inbox-routes';
 import { letterRoutes } from './letter-routes';
 import { Outbox } from './outbox';
 import { outboxRoutes } from './outbox-routes';
@@ -93,6 +96,8 @@ export interface WebServerOptions {
    * from the dashboard (GET /start). None by default: the page then says none are configured.
    */
   roundsDirs?: string[];
+  /** The document store (raw replies and attachments; activities/document-store.ts): the inbox shows replies from it. */
+  documentsDir?: string;
 }
 
 /**
@@ -118,6 +123,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     secure,
     outbox: opts.outboxDir ? new Outbox(opts.outboxDir) : undefined,
     roundsDirs: (opts.roundsDirs ?? []).map((d) => path.resolve(d)),
+    documentsDir: opts.documentsDir ? path.resolve(opts.documentsDir) : undefined,
   };
   const css = fs.readFileSync(path.join(__dirname, 'style.css'));
 
@@ -204,6 +210,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   await app.register(letterRoutes, { web });
   await app.register(startRoutes, { web });
   await app.register(outboxRoutes, { web });
+  await app.register(inboxRoutes, { web });
 
   return app;
 }
