@@ -5,10 +5,13 @@
 // mail sink fills with mail addressed to the coordinator (worker/mail-sink.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Client, type ConnectionLike } from '@temporalio/client';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { CLASSIFIER_HEADERS, type IncomingAttachment, type IncomingMail } from '../domain/replies';
+import { CLASSIFIER_HEADERS, senderKeys, type IncomingAttachment, type IncomingMail, type OpenLetter } from '../domain/replies';
+import { queries } from '../client/queries';
+import { RecipientEmails, RoundId } from '../workflows/letter-api';
 import { DocumentStore } from './document-store';
 
 /** A message over this is filed with a note from its headers alone (only they are fetched and kept; the message stays in the mailbox). */
@@ -298,6 +301,8 @@ export class FolderSource implements MailSource {
 export interface InboxConfig {
   source?: MailSource;
   documentsDir: string;
+  /** Where the sender match lists open letters (visibility); without it a message is never matched by its sender. */
+  temporal?: { connection: ConnectionLike; namespace: string };
 }
 
 /** Messages per poll: small enough for a workflow payload and a short activity. */
@@ -332,5 +337,35 @@ export function createInboxActivities(config: InboxConfig) {
     return readMail(await store.read(sha256), store);
   }
 
-  return { pollMailbox, readStoredMail };
+  const client = config.temporal ? new Client({ connection: config.temporal.connection, namespace: config.temporal.namespace }) : undefined;
+
+  /**
+   * The open letters the sender's address belongs to, else those its domain belongs to: at most
+   * two of each (two already means "not exactly one"). One visibility query on the RecipientEmails
+   * search attribute, none per letter. A server without visibility (the time-skipping test server)
+   * or letters started without the attribute give none: the message then waits in the holding pen.
+   */
+  async function lettersBySender(from: string): Promise<OpenLetter[]> {
+    if (!client) return [];
+    const { address, domain } = senderKeys(from);
+    const list = async (key: string): Promise<OpenLetter[]> => {
+      const out: OpenLetter[] = [];
+      for await (const info of client.workflow.list({ query: queries.openLettersWith([key]), pageSize: 2 })) {
+        const roundId = info.typedSearchAttributes.get(RoundId) ?? info.workflowId.split('/')[0];
+        out.push({ roundId, letterId: info.workflowId.slice(roundId.length + 1), emails: info.typedSearchAttributes.get(RecipientEmails) ?? [] });
+        if (out.length >= 2) break;
+      }
+      return out;
+    };
+    try {
+      const exact = await list(address);
+      // The keys include '@domain' entries, which domain/replies.ts matchCandidates reads as the domain.
+      return exact.length > 0 || !domain ? exact : await list(domain);
+    } catch (err) {
+      Context.current().log.warn('sender match: could not list open letters', { error: (err as Error).message });
+      return [];
+    }
+  }
+
+  return { pollMailbox, readStoredMail, lettersBySender };
 }

@@ -14,7 +14,7 @@ export function createActivities(config: EmailConfig, inbox?: InboxConfig) {
   // Letters sent as PDF attachments are printed and kept in the same document store the emails read.
   const pdf = createLetterPdfActivities({ documentsDir: config.documentsDir });
   return {
-    activities: { sendEmail: email.sendEmail, pollMailbox: mail.pollMailbox, readStoredMail: mail.readStoredMail, makeLetterPdf: pdf.makeLetterPdf },
+    activities: { sendEmail: email.sendEmail, pollMailbox: mail.pollMailbox, readStoredMail: mail.readStoredMail, lettersBySender: mail.lettersBySender, makeLetterPdf: pdf.makeLetterPdf },
     // Chromium (launched at the first print only) is closed in the background: callers stop synchronously.
     close: (): void => {
       email.close();

@@ -9,6 +9,8 @@
 //   npm run bench -- --server-config system.enableActivityEagerExecution=true
 //   npm run bench -- --cluster             # the real Temporal server on PostgreSQL (npm run test:cluster's
 //                                          # deployment: deploy/ files, SQL visibility); writes bench/results/cluster.json
+//   npm run bench -- --replies 1000 --letters 10000   # only replies in (bench/replies.ts): N replies at once
+//                                          # over Dovecot with that many open letters; writes bench/results/replies.json
 //
 // Every loop is bounded in count and time; everything listens on 127.0.0.1 only.
 import fs from 'node:fs';
@@ -36,6 +38,7 @@ import {
   WorkerProcess,
 } from '../test/faults/support/processes';
 import { Agent, startDashboard, type Dashboard } from '../test/faults/support/web';
+import { benchReplies } from './replies';
 import { median, ms, percentile, round0, round1, round2, table, timed } from './stats';
 
 // ---------------------------------------------------------------------------------------
@@ -57,6 +60,8 @@ interface Options {
   dashboard: boolean;
   /** The real Temporal server on PostgreSQL instead of the dev server. */
   cluster: boolean;
+  /** Only the replies bench (bench/replies.ts): this many replies at once. */
+  replies?: number;
   out: string;
 }
 
@@ -97,6 +102,7 @@ function parseArgs(argv: string[]): Options {
     }
     else if (a === '--no-dashboard') o.dashboard = false;
     else if (a === '--cluster') o.cluster = true;
+    else if (a === '--replies') o.replies = int(next(), a, 1, 50_000);
     else if (a === '--out') o.out = path.resolve(next());
     else if (a === '--help' || a === '-h') {
       console.log(fs.readFileSync(__filename, 'utf8').split('\n').filter((l) => l.startsWith('//')).join('\n'));
@@ -106,7 +112,8 @@ function parseArgs(argv: string[]): Options {
   if (o.workerVariant) JSON.parse(o.workerVariant);
   if (o.cluster && (o.serverConfig || o.sqlite !== 'wal')) throw new Error('--server-config and --sqlite are for the dev server, not --cluster');
   // The cluster's figures sit beside the dev server's, not over them.
-  o.out ||= path.join(ROOT, 'bench', 'results', o.cluster ? 'cluster.json' : 'latest.json');
+  if (o.replies !== undefined && o.cluster) throw new Error('--replies runs on the dev server, not --cluster');
+  o.out ||= path.join(ROOT, 'bench', 'results', o.replies !== undefined ? 'replies.json' : o.cluster ? 'cluster.json' : 'latest.json');
   return o;
 }
 
@@ -178,6 +185,14 @@ async function main(): Promise<void> {
   try {
     // ---------------- setup
     log(`temp folder ${work}`);
+    if (opts.replies !== undefined) {
+      const replies = await benchReplies({ replies: opts.replies, letters: opts.letters, concurrency: opts.concurrency }, work, cleanup, log);
+      const out = { meta: { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, memoryGb: round1(os.totalmem() / 2 ** 30) }, replies, durationS: round0((Date.now() - started) / 1000) };
+      fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+      fs.writeFileSync(opts.out, JSON.stringify(out, null, 2) + '\n');
+      log(`wrote ${path.relative(process.cwd(), opts.out)}`);
+      return;
+    }
     const server = opts.cluster ? await startCluster(cleanup) : await startDevServer(opts, work, cleanup);
     const connection = await Connection.connect({ address: server.address });
     cleanup.push(() => connection.close());

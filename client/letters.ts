@@ -17,6 +17,7 @@ import { cleanLetterInput } from '../domain/letter-input';
 import { officeFormatOf } from '../domain/letters/office';
 import { planLetter, resolveSentOn } from '../domain/start';
 import type { RoundPlan } from '../domain/round';
+import { recipientKeys } from '../domain/replies';
 import type { LetterInput, LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
 import { AlreadyAppliedUserError, UserError } from './errors';
@@ -102,7 +103,8 @@ export function letterInputs(plan: RoundPlan, opts: Pick<StartOptions, 'delivery
       letterId: l.letterId,
       recipient: { ...l.recipient, address: l.address },
       sender: round.sender,
-      coordinator: round.coordinator,
+      coordinator: { name: round.coordinator.name, email: round.coordinator.email, ...(round.coordinator.role ? { role: round.coordinator.role } : {}) },
+      ...(round.coordinator.replyTag ? { replyTag: round.coordinator.replyTag } : {}),
       subject: round.subject,
       letterDate: l.letterDate,
       sentOn: sentOn ?? l.letterDate,
@@ -151,6 +153,7 @@ export function startRequest(input: LetterInput, taskQueue: string = api.TASK_QU
       { key: api.RoundId, value: input.roundId },
       { key: api.LetterState, value: 'awaiting' },
       { key: api.Outstanding, value: input.documents },
+      { key: api.RecipientEmails, value: recipientKeys(input.recipient) },
     ],
     // What the register shows that never changes (recipient, requested documents): listings carry it.
     memo: letterMemo(input),

@@ -39,6 +39,9 @@ export const queries = {
   overdue: (at: Date, roundId?: string) =>
     `WorkflowType = ${quote(WORKFLOW_TYPE)} AND ExecutionStatus = "Running" AND NextActionAt < ${quote(at.toISOString())}` +
     (roundId ? ` AND RoundId = ${quote(roundId)}` : ''),
+  /** Open letters that have any of these RecipientEmails keys (an address, or '@domain'): the sender match of replies in. */
+  openLettersWith: (keys: string[]) =>
+    `WorkflowType = ${quote(WORKFLOW_TYPE)} AND ExecutionStatus = "Running" AND RecipientEmails IN (${keys.map(quote).join(', ')})`,
   /** Letters in one state. */
   inState: (state: State, roundId?: string) =>
     `WorkflowType = ${quote(WORKFLOW_TYPE)} AND LetterState = ${quote(state)}` + (roundId ? ` AND RoundId = ${quote(roundId)}` : ''),

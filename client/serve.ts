@@ -44,24 +44,37 @@ function quietSdkLogs(): void {
 }
 type Globals = { address?: string; namespace?: string };
 
+/**
+ * The inbox's settings (IMAP_URL, ROUNDS_INBOX_POLL), read before anything starts: a wrong one
+ * is the user's mistake, said in one line (exit 1), not a stack trace after the servers are up.
+ */
+function inboxSettings(localFolder: string | undefined): { source?: ReturnType<typeof mailSourceFromEnv>; pollSeconds: number } {
+  try {
+    const source = localFolder !== undefined || process.env.IMAP_URL ? mailSourceFromEnv(localFolder ?? '', process.env) : undefined;
+    return { source, pollSeconds: pollSecondsFromEnv() };
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+}
+
 /** A worker against an existing Temporal (TEMPORAL_ADDRESS) and SMTP server (SMTP_URL). */
 export async function runWorker(globals: Globals, print: Print): Promise<void> {
   const smtpUrl = process.env.SMTP_URL;
   if (!smtpUrl) throw new UserError('SMTP_URL is not set: say where to send email (e.g. smtp://user:pass@mail.example.org:587), or run `npm start` for a local mail sink');
+  // Replies in: only with IMAP_URL (a worker on its own has no local mail sink to read).
+  const { source: mailSource, pollSeconds } = inboxSettings(undefined);
   quietSdkLogs();
   const settings = temporalSettings(globals);
   const client = await connectClient(settings);
   await ensureSearchAttributes(client.connection, settings.namespace);
   const connection = await connectWorker(settings);
-  // Replies in: only with IMAP_URL (a worker on its own has no local mail sink to read).
-  const mailSource = process.env.IMAP_URL ? mailSourceFromEnv('', process.env) : undefined;
   const inbox = mailSource ? { source: mailSource, documentsDir: documentsDir(VAR_DIR) } : undefined;
   const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal(), documentsDir: documentsDir(VAR_DIR) }, inbox });
   print(`worker: task queue ${TASK_QUEUE} on ${settings.address} (namespace ${settings.namespace}); email via ${redact(smtpUrl)}`);
   const noChromium = chromiumWarning();
   if (noChromium) print(`worker: warning: ${noChromium}`);
   const running = worker.run();
-  const watcher = mailSource ? await new InboxWatcher({ connection: client.connection, namespace: settings.namespace, source: mailSource, pollSeconds: pollSecondsFromEnv(), report: print }).start() : undefined;
+  const watcher = mailSource ? await new InboxWatcher({ connection: client.connection, namespace: settings.namespace, source: mailSource, pollSeconds, report: print }).start() : undefined;
   if (mailSource) print(`inbox:  ${mailSource.description}`);
   stopOnSignal(() => worker.shutdown());
   await running;
@@ -78,6 +91,9 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
   const stopAll = async () => {
     for (const stop of stack.reverse()) await Promise.resolve(stop()).catch((e) => print(`while stopping: ${(e as Error).message}`));
   };
+  // Replies in: IMAP_URL, else the local folder the mail sink fills with mail for the coordinator.
+  const inboxEnv = inboxSettings(path.join(VAR_DIR, 'inbox'));
+  const mailSource = inboxEnv.source!;
   try {
     const external = Boolean(globals.address ?? process.env.TEMPORAL_ADDRESS);
     let settings = temporalSettings(globals);
@@ -102,8 +118,6 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
 
     let smtpUrl = process.env.SMTP_URL;
     const outboxDir = path.join(VAR_DIR, 'outbox');
-    // Replies in: IMAP_URL, else the local folder the mail sink fills with mail for the coordinator.
-    const mailSource = mailSourceFromEnv(path.join(VAR_DIR, 'inbox'));
     const localInbox = mailSource instanceof FolderSource ? mailSource : undefined;
     if (!smtpUrl) {
       const port = Number(process.env.ROUNDS_SMTP_PORT ?? 2525);
@@ -125,7 +139,7 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
       const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal(), documentsDir: documentsDir(VAR_DIR) }, inbox });
       stack.push(close);
       running = worker.run();
-      const watcher = await new InboxWatcher({ connection: client.connection, namespace: settings.namespace, source: mailSource, pollSeconds: pollSecondsFromEnv(), report: print }).start();
+      const watcher = await new InboxWatcher({ connection: client.connection, namespace: settings.namespace, source: mailSource, pollSeconds: inboxEnv.pollSeconds, report: print }).start();
       stack.push(() => watcher.stop());
       print(`inbox:    ${mailSource.description}${localInbox ? ' (mail sent to the sink that the workers did not send: replies, e.g. to the coordinator)' : ''}`);
       stack.push(async () => {
@@ -161,6 +175,7 @@ async function startDashboard(client: import('@temporalio/client').Client, outbo
       logger: { level: 'error' },
       trustProxy: process.env.ROUNDS_TRUST_PROXY === '1',
       roundsDirs: [process.env.ROUNDS_DIR ?? 'rounds', 'examples'].map((d) => path.resolve(ROOT, d)),
+      documentsDir: documentsDir(VAR_DIR),
     });
     stack.push(() => web.close());
     print(`web:      dashboard at ${web.url}; sessions ${process.env.DATABASE_URL ? 'in PostgreSQL (DATABASE_URL)' : 'in memory'}`);

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { msToNumber, msToTs } from '@temporalio/common/lib/time';
 import { connectClient, type ConnectedClient, type TemporalSettings } from '../worker/connection';
 import { ensureSearchAttributes } from '../worker/search-attributes';
-import { LetterState, NextActionAt, Outstanding, RoundId } from '../workflows/letter-api';
+import { LetterState, NextActionAt, Outstanding, RecipientEmails, RoundId } from '../workflows/letter-api';
 import { SystemError, UserError } from './errors';
 
 const NOT_FOUND = 5;
@@ -121,6 +121,7 @@ async function probeStart(client: ConnectedClient): Promise<true | undefined> {
         { key: LetterState, value: 'awaiting' },
         { key: NextActionAt, value: new Date() },
         { key: Outstanding, value: ['probe'] },
+        { key: RecipientEmails, value: ['probe@example.org'] },
       ],
     });
     await client.connection.workflowService

@@ -21,7 +21,8 @@ export interface EmailMessage {
   attachments?: ReplyAttachment[];
 }
 
-export type EmailStep = 'letter' | `step-${number}`;
+/** 'resend-N': the letter sent again after correctAddress (its N-th resend), threaded to the first send. */
+export type EmailStep = 'letter' | `step-${number}` | `resend-${number}`;
 
 /** A deterministic Message-ID: the same letter and step always give the same id. */
 export function messageIdFor(roundId: string, letterId: string, step: EmailStep, senderEmail: string): string {
@@ -92,6 +93,17 @@ export function renderLetterEmail(input: LetterInput): EmailMessage {
 export function renderCoverEmail(input: LetterInput, attachment: ReplyAttachment): EmailMessage {
   const note = input.coverNote ?? { text: '', html: '' };
   return { ...renderLetterEmail(input), text: note.text, html: note.html, attachments: [attachment] };
+}
+
+/**
+ * The letter sent again after a bounce (correctAddress): a Message-ID of its own (receivers that
+ * saw the first send, e.g. those in cc, would drop a second message with the same id as a
+ * duplicate), and In-Reply-To/References naming the first send, so the resend, replies to it and
+ * replies to the first send are one thread, and any of them names the letter.
+ */
+export function renderLetterResend(input: LetterInput, resend: number, sent: EmailMessage = renderLetterEmail(input)): EmailMessage {
+  const first = letterMessageId(input);
+  return { ...sent, messageId: messageIdFor(input.roundId, input.letterId, `resend-${resend}`, input.sender.email), inReplyTo: first, references: [first] };
 }
 
 /** A chase (kind 'chase') or the escalation (kind 'escalate'), listing only outstanding documents. */

@@ -153,6 +153,9 @@ export function readLetterInput(raw: unknown): { input: LetterInput; problems: s
     if (isObj(c) && typeof c.text === 'string' && typeof c.html === 'string' && c.text.length + c.html.length <= INPUT_LIMITS.coverNote) coverNote = { text: c.text, html: c.html };
     else problems.push(`coverNote: expected { text, html } of at most ${INPUT_LIMITS.coverNote} characters`);
   }
+  let replyTag: LetterInput['replyTag'];
+  if (r.replyTag === 'plus') replyTag = 'plus';
+  else if (r.replyTag !== undefined) problems.push(`replyTag: expected plus or nothing, got ${echo(r.replyTag)}`);
   const input: LetterInput = {
     roundId: str(r, 'roundId', '', '?'),
     letterId: str(r, 'letterId', '', '?'),
@@ -169,6 +172,7 @@ export function readLetterInput(raw: unknown): { input: LetterInput; problems: s
     body,
     attachLetter,
     coverNote,
+    replyTag,
   };
   // A line break in a field that becomes an email header is refused (never cleaned away): it
   // could inject headers, and the letter should say so rather than send something else.

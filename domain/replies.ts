@@ -160,7 +160,7 @@ export function withSubjectTag(subject: string, roundId: string, letterId: strin
 export function lettersFromMessageId(messageId: string): { roundId: string; letterId: string }[] {
   const m = /^<?([^@<>\s]+)@[^<>\s]+>?$/.exec(messageId.trim());
   const parts = m?.[1].split('.');
-  if (!parts || parts.length !== 3 || !/^(letter|step-\d+)$/.test(parts[2])) return [];
+  if (!parts || parts.length !== 3 || !/^(letter|step-\d+|resend-\d+)$/.test(parts[2])) return [];
   const [round, letter] = parts;
   const readings = [
     { roundId: round, letterId: letter },
@@ -190,6 +190,41 @@ function splits(s: string): { roundId: string; letterId: string }[] {
     if (re.test(roundId) && re.test(letterId)) out.push({ roundId, letterId });
   }
   return out;
+}
+
+/** Mail domains many unrelated people share: a sender there is matched by exact address only. */
+const SHARED_MAIL_DOMAINS = new Set([
+  'gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'hotmail.co.uk', 'live.com', 'live.co.uk', 'msn.com',
+  'yahoo.com', 'yahoo.co.uk', 'icloud.com', 'me.com', 'aol.com', 'btinternet.com', 'protonmail.com', 'proton.me', 'gmx.com', 'mail.com',
+]);
+
+/** The longest list of keys a letter carries in its RecipientEmails search attribute (Temporal caps a value at 2 KB). */
+export const RECIPIENT_KEYS_MAX_CHARS = 1500;
+
+/**
+ * What the sender match looks a letter up by (its RecipientEmails search attribute): each
+ * address of the recipient, cc and escalation contacts, lower-cased, then '@domain' for each
+ * of their domains (not shared ones like gmail.com). The recipient's own address first; cut
+ * off at RECIPIENT_KEYS_MAX_CHARS.
+ */
+export function recipientKeys(r: { email: string; cc?: readonly string[]; escalateTo?: readonly string[] }): string[] {
+  const addresses = [r.email, ...(r.cc ?? []), ...(r.escalateTo ?? [])].map((a) => a.trim().toLowerCase()).filter((a) => /^[^@\s]+@[^@\s]+$/.test(a));
+  const domains = addresses.map((a) => a.slice(a.indexOf('@') + 1)).filter((d) => !SHARED_MAIL_DOMAINS.has(d)).map((d) => `@${d}`);
+  const keys: string[] = [];
+  let chars = 0;
+  for (const k of [...new Set([...addresses, ...domains])]) {
+    if (chars + k.length > RECIPIENT_KEYS_MAX_CHARS) break;
+    keys.push(k);
+    chars += k.length;
+  }
+  return keys;
+}
+
+/** The keys a sender is looked up by: its address, and '@domain' unless the domain is a shared one. */
+export function senderKeys(from: string): { address: string; domain?: string } {
+  const address = from.trim().toLowerCase();
+  const domain = address.includes('@') ? address.slice(address.lastIndexOf('@') + 1) : '';
+  return { address, ...(domain && !SHARED_MAIL_DOMAINS.has(domain) ? { domain: `@${domain}` } : {}) };
 }
 
 /** An open letter, as the sender match sees it. */
@@ -231,12 +266,11 @@ export function matchCandidates(
 }
 
 function bySender(from: string, open: OpenLetter[]): { roundId: string; letterId: string }[] {
-  const address = from.toLowerCase();
-  const domain = address.split('@')[1];
+  const { address, domain } = senderKeys(from);
   const exact = open.filter((l) => l.emails.some((e) => e.toLowerCase() === address));
   const only = (ls: OpenLetter[]) => (ls.length === 1 ? [{ roundId: ls[0].roundId, letterId: ls[0].letterId }] : []);
   if (exact.length > 0 || !domain) return only(exact);
-  return only(open.filter((l) => l.emails.some((e) => e.toLowerCase().split('@')[1] === domain)));
+  return only(open.filter((l) => l.emails.some((e) => `@${e.toLowerCase().split('@')[1]}` === domain)));
 }
 
 // ---- what a reply carries ----

@@ -63,6 +63,11 @@ const personSchema = z
   })
   .strict();
 
+/** The coordinator: a person, and how replies find their letter (replyTag: plus puts coordinator+<round>.<letter>@... as Reply-To). */
+const coordinatorSchema = personSchema
+  .extend({ replyTag: z.enum(['plus'], { message: "expected plus (Reply-To: the coordinator's address with +<round>.<letter>), or leave it out" }).optional() })
+  .strict();
+
 const roundSchema = z
   .object({
     id: z.string().regex(ID_RE, 'expected letters, digits, dot, dash or underscore, like vru-2020'),
@@ -71,7 +76,7 @@ const roundSchema = z
     letterDate: isoDate.optional(),
     sentOn: isoDate.optional(),
     sender: personSchema,
-    coordinator: personSchema,
+    coordinator: coordinatorSchema,
     documents: z.array(z.enum(DOCUMENT_KEYS)).min(1).optional(),
     policy: z.unknown().optional(),
     /** The covering note of a letter sent as a PDF attachment (domain/cover-note.ts). */
@@ -92,7 +97,7 @@ export interface RoundConfig {
   letterDate?: string;
   sentOn?: string;
   sender: Person;
-  coordinator: Person;
+  coordinator: Person & { replyTag?: 'plus' };
   documents?: DocumentKey[];
   policy: Policy;
   /** The covering note's template (domain/cover-note.ts); the default when absent. */
@@ -142,7 +147,7 @@ export function parseRoundYaml(text: string, file = 'round.yaml'): { config?: Ro
         let message = i.message;
         if (i.code === 'unrecognized_keys') {
           const line = fieldLine([...path, i.keys[0]]);
-          const known = Object.keys(path.length === 0 ? roundSchema.shape : personSchema.shape);
+          const known = Object.keys(path.length === 0 ? roundSchema.shape : path[0] === 'coordinator' ? coordinatorSchema.shape : personSchema.shape);
           const guess = didYouMean(i.keys[0], known);
           return { level: 'error' as const, file, line, field: [...path, i.keys[0]].join('.'), message: `unknown field${guess ? ` (did you mean ${guess}?)` : ''} (expected ${known.join(', ')})` };
         }

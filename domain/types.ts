@@ -31,6 +31,11 @@ export interface LetterInput {
   recipient: Recipient;
   sender: Person;
   coordinator: Person;
+  /**
+   * round.yaml's coordinator.replyTag (issue 13): 'plus' sends the letter and its chases with
+   * Reply-To coordinator+<roundId>.<letterId>@domain, so a reply names its letter.
+   */
+  replyTag?: 'plus';
   /** The letter's subject line, quoted in chases. */
   subject: string;
   /** The date written on the letter, 'YYYY-MM-DD'. */

@@ -1,6 +1,21 @@
 // The pure rules of replies in: which kind of message it is, which letter it answers.
-import { classify, lettersFromMessageId, matchCandidates, parseDeliveryStatus, suggestDocuments, withSubjectTag } from '../domain/replies';
+import {
+  classify,
+  lettersFromMessageId,
+  lettersFromTaggedAddress,
+  matchCandidates,
+  parseDeliveryStatus,
+  RECIPIENT_KEYS_MAX_CHARS,
+  recipientKeys,
+  senderKeys,
+  suggestDocuments,
+  taggedAddress,
+  withSubjectTag,
+} from '../domain/replies';
 import { messageIdFor } from '../domain/email';
+import { readLetterInput } from '../domain/letter-input';
+import { formatIssue, parseRoundYaml } from '../domain/round';
+import { letterInput } from './support/temporal';
 
 const REPORT = 'multipart/report; report-type=delivery-status; boundary="x"';
 const DSN_FAILED = [
@@ -95,4 +110,49 @@ test('suggestDocuments reads attachment names and text, among the outstanding do
   const mail = { attachments: [{ name: 'Kent Problem Profile 2020.pdf', contentType: 'application/pdf', size: 1, sha256: 'x' }], excerpt: 'Our response strategy is attached too.', subject: 'Re: VRU' };
   expect(suggestDocuments(mail, ['problemProfile', 'responseStrategy', 'deliveryUpdate'])).toEqual(['problemProfile', 'responseStrategy']);
   expect(suggestDocuments(mail, ['deliveryUpdate'])).toEqual([]);
+});
+
+describe('the sender match and tagged reply-to (what letters are looked up by)', () => {
+  test('recipientKeys: every address lower-cased, then each domain except shared mail services, within the search attribute size', () => {
+    expect(recipientKeys({ email: 'PCC@Kent.example.org', cc: ['office@kent.example.org', 'someone@gmail.com'], escalateTo: ['ceo@kent-council.example.org'] })).toEqual([
+      'pcc@kent.example.org',
+      'office@kent.example.org',
+      'someone@gmail.com',
+      'ceo@kent-council.example.org',
+      '@kent.example.org',
+      '@kent-council.example.org',
+    ]);
+    const many = recipientKeys({ email: 'a@x.org', cc: Array.from({ length: 50 }, (_, i) => `${'c'.repeat(300)}${i}@x${i}.org`) });
+    expect(many[0]).toBe('a@x.org');
+    expect(many.join('').length).toBeLessThanOrEqual(RECIPIENT_KEYS_MAX_CHARS);
+  });
+  test('senderKeys: no domain for a shared mail service', () => {
+    expect(senderKeys('Clerk@Kent.example.org')).toEqual({ address: 'clerk@kent.example.org', domain: '@kent.example.org' });
+    expect(senderKeys('someone@gmail.com')).toEqual({ address: 'someone@gmail.com' });
+  });
+  test('open letters listed with their search attribute keys match by domain through the @domain key', () => {
+    const open = [{ roundId: 'r', letterId: 'kent', emails: ['pcc@kent.example.org', '@kent.example.org'] }];
+    const empty = { references: [], to: [], cc: [], deliveredTo: [], subject: 'x' };
+    expect(matchCandidates({ ...empty, from: 'clerk@kent.example.org' }, open)).toEqual([{ roundId: 'r', letterId: 'kent', by: 'sender', confidence: 'low' }]);
+    expect(matchCandidates({ ...empty, from: 'a@gmail.com' }, [{ roundId: 'r', letterId: 'g', emails: ['b@gmail.com'] }])).toEqual([]);
+  });
+  test('the Message-ID of a resend names its letter', () => {
+    expect(lettersFromMessageId(messageIdFor('vru-2020', 'kent', 'resend-2', 'x@example.gov.uk'))).toEqual([{ roundId: 'vru-2020', letterId: 'kent' }]);
+  });
+  test('a tagged address names its letter; the letter input carries replyTag: plus and refuses anything else', () => {
+    expect(lettersFromTaggedAddress(taggedAddress('april@iasc.example.org', 'vru-2020', 'kent'))).toEqual([{ roundId: 'vru-2020', letterId: 'kent' }]);
+    const raw = { ...letterInput({ replyTag: 'plus' }) };
+    expect(readLetterInput(raw)).toMatchObject({ input: { replyTag: 'plus' }, problems: [] });
+    expect(readLetterInput({ ...raw, replyTag: 'minus' }).problems).toEqual(['replyTag: expected plus or nothing, got "minus"']);
+  });
+  test('round.yaml: coordinator.replyTag is plus or absent, with a clear error', () => {
+    const yaml = 'id: r1\ntitle: A round\nsubject: Please send\nsender: { name: Office, email: office@example.org }\ncoordinator: { name: Casey, email: casey@example.org, replyTag: plus }\n';
+    expect(parseRoundYaml(yaml).config?.coordinator.replyTag).toBe('plus');
+    expect(parseRoundYaml(yaml.replace('replyTag: plus', 'replyTag: yes')).issues.map(formatIssue)).toEqual([
+      `round.yaml, line 5, coordinator.replyTag: expected plus (Reply-To: the coordinator's address with +<round>.<letter>), or leave it out; got "yes"`,
+    ]);
+    expect(parseRoundYaml(yaml.replace('replyTag: plus', 'replytag: plus')).issues.map(formatIssue)).toEqual([
+      'round.yaml, line 5, coordinator.replytag: unknown field (did you mean replyTag?) (expected name, email, role, replyTag)',
+    ]);
+  });
 });

@@ -283,24 +283,65 @@ test('an unmatched message waits in the holding pen until staff file it on a let
   await h.terminate();
 });
 
-test('the IMAP server down: reported, nothing lost when it returns; IDLE picks up new mail without a poll', async () => {
+test('the IMAP server stopped for 30 s: reported, nothing lost when it returns (mail that came before and after); IDLE picks up new mail without a poll', async () => {
   const h = await startLetter();
   const { letterMessageId } = await ids(h);
-  await dovecot.stop();
-  await box.signal(mb.mailArrived);
-  const down = await waitFor('the error to be reported', async () => (await box.query(mb.inbox)).lastError, 20_000);
-  expect(down.message).toMatch(/127\.0\.0\.1/);
-  await dovecot.start();
-  // The watcher's own IDLE connection wakes the poll (the workflow's interval is a day).
-  const watcher = await new InboxWatcher({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', source: new ImapSource(dovecot.imapUrl), workflowId: box.workflowId }).start();
+  // The worker's IDLE watcher runs all along, as under `rounds worker`; the workflow's interval is a day.
+  const reports: string[] = [];
+  const watcher = await new InboxWatcher({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', source: new ImapSource(dovecot.imapUrl), workflowId: box.workflowId, report: (m) => reports.push(m) }).start();
   try {
-    await new Promise((r) => setTimeout(r, 500));
-    await dovecot.deliver(await compose({ subject: 'Re: VRU', inReplyTo: letterMessageId, messageId: `<back-${crypto.randomUUID()}@avon.example.org>`, text: 'Here it is.' }));
-    await waitFor('the reply filed through IDLE', async () => Boolean((await statusOf(h)).replies?.length), 20_000);
+    // Delivered, then the server goes down before the mailbox has read it.
+    const before = `<before-${crypto.randomUUID()}@avon.example.org>`;
+    await dovecot.stop();
+    const downSince = Date.now();
+    await box.signal(mb.mailArrived);
+    const down = await waitFor('the error to be reported', async () => (await box.query(mb.inbox)).lastError, 20_000);
+    expect(down.message).toMatch(/127\.0\.0\.1/);
+    await dovecot.start();
+    await dovecot.deliver(await compose({ subject: 'Re: VRU', inReplyTo: letterMessageId, messageId: before, text: 'Sent before the outage.' }));
+    await dovecot.stop();
+    await pause(Math.max(0, 30_000 - (Date.now() - downSince)));
+    expect((await box.query(mb.inbox)).lastError?.failures).toBeGreaterThan(1);
+    expect(reports.join('\n')).toMatch(/unreachable/);
+    await dovecot.start();
+    const after = `<after-${crypto.randomUUID()}@avon.example.org>`;
+    await dovecot.deliver(await compose({ subject: 'Re: VRU', inReplyTo: letterMessageId, messageId: after, text: 'Sent after it.' }));
+    // Nobody signals: the watcher reconnects (with backoff) and its IDLE wakes the poll.
+    const s = await waitFor('both replies filed', async () => ((await statusOf(h)).replies?.length === 2 ? statusOf(h) : undefined), 90_000, 500);
+    expect(s.replies!.map((r) => r.messageId).sort()).toEqual([after, before].sort());
     expect((await box.query(mb.inbox)).lastError).toBeUndefined();
   } finally {
     await watcher.stop();
   }
+  await h.terminate();
+});
+
+test('a reply to the tagged Reply-To (replyTag: plus): Dovecot adds Delivered-To with the +tag, which names the letter', async () => {
+  const h = await startLetter({ replyTag: 'plus' });
+  const { roundId, letterId } = await ids(h);
+  const messageId = `<plus-${crypto.randomUUID()}@elsewhere.example.org>`;
+  // To: the plain address (a Bcc, or a client that rewrote it): only the envelope carries the tag.
+  await deliverAndPoll(await compose({ from: 'deputy@elsewhere.example.org', subject: 'Documents', messageId, text: 'Attached.' }), { to: `${USER}+${roundId}.${letterId}@${DOMAIN}` });
+  const s = await waitFor('the reply', async () => ((await statusOf(h)).replies?.length ? statusOf(h) : undefined), 20_000);
+  expect(s.replies![0]).toMatchObject({ messageId, matchedBy: 'reply-tag', confidence: 'high' });
+  await h.terminate();
+});
+
+test('a 60 MB message is filed from its headers with a note, and the watcher goes on', async () => {
+  const h = await startLetter();
+  const { roundId, letterId } = await ids(h);
+  const messageId = `<huge-${crypto.randomUUID()}@avon.example.org>`;
+  const raw = await compose({ subject: `Our archive [${roundId}/${letterId}]`, messageId, text: 'Everything attached.', attachments: [{ filename: 'archive.bin', content: crypto.randomBytes(44 * 1024 * 1024) }] });
+  expect(raw.length).toBeGreaterThan(58 * 1024 * 1024);
+  await deliverAndPoll(raw);
+  const s = await waitFor('the reply', async () => ((await statusOf(h)).replies?.length ? statusOf(h) : undefined), 60_000);
+  expect(s.replies![0]).toMatchObject({ messageId, attachments: [] });
+  expect(s.replies![0].problems?.join(' ')).toMatch(/the message is 6\d MB, over the 50 MB limit: only its headers were read/);
+  expect((await box.query(mb.inbox)).lastError).toBeUndefined();
+  // The next message is read as usual.
+  const next = `<next-${crypto.randomUUID()}@avon.example.org>`;
+  await deliverAndPoll(await compose({ subject: `small [${roundId}/${letterId}]`, messageId: next, text: 'ok' }));
+  await waitFor('the next reply', async () => (await statusOf(h)).replies?.some((r) => r.messageId === next), 20_000);
   await h.terminate();
 });
 

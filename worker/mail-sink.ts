@@ -105,7 +105,13 @@ export class MailSink extends EventEmitter {
       recipients: envelope.rcptTo.map((r) => r.address),
     };
     this.messages.push(message);
-    if (this.opts.incoming && !/^x-request-rounds-letter:/im.test(head)) this.opts.incoming(raw);
+    if (this.opts.incoming && !/^x-request-rounds-letter:/im.test(head)) {
+      // As a mail server's local delivery does (Dovecot's LMTP): Delivered-To names the envelope
+      // recipient, so a reply sent to coordinator+<round>.<letter>@... (replyTag: plus) carries its tag
+      // even when its To: header does not.
+      const deliveredTo = envelope.rcptTo.filter((r) => !/[\r\n]/.test(r.address)).map((r) => `Delivered-To: ${r.address}\r\n`).join('');
+      this.opts.incoming(Buffer.concat([Buffer.from(deliveredTo), raw]));
+    }
     this.emit('message', message);
     return `queued as ${path.basename(file)}`;
   }

@@ -42,7 +42,8 @@ export const DEFAULT_TUNING = {
 
 export async function createLetterWorker(opts: LetterWorkerOptions): Promise<{ worker: Worker; close: () => void }> {
   const workflowBundle = opts.workflowBundle ?? (await workflowBundleForWorker());
-  const { activities, close } = createActivities(opts.email, opts.inbox);
+  // The mailbox's sender match lists open letters through the worker's own connection.
+  const { activities, close } = createActivities(opts.email, opts.inbox && { temporal: { connection: opts.connection, namespace: opts.namespace }, ...opts.inbox });
   const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,

@@ -62,7 +62,15 @@ export const LetterState = defineSearchAttributeKey('LetterState', SearchAttribu
 export const NextActionAt = defineSearchAttributeKey('NextActionAt', SearchAttributeType.DATETIME);
 export const Outstanding = defineSearchAttributeKey('Outstanding', SearchAttributeType.KEYWORD_LIST);
 
-export const SEARCH_ATTRIBUTES = [RoundId, LetterState, NextActionAt, Outstanding];
+/**
+ * Replies in (issue 13): the recipient's, cc and escalation addresses and their '@domain's
+ * (domain/replies.ts recipientKeys), so the mailbox finds the one open letter a sender belongs
+ * to with one visibility query. Set by the client at start; the letter keeps it in step after
+ * correctAddress.
+ */
+export const RecipientEmails = defineSearchAttributeKey('RecipientEmails', SearchAttributeType.KEYWORD_LIST);
+
+export const SEARCH_ATTRIBUTES = [RoundId, LetterState, NextActionAt, Outstanding, RecipientEmails];
 
 /** Memo keys: 'register' is written by the client at start (client/letter-memo.ts), 'progress' (a LetterProgress) by the workflow. */
 export const PROGRESS_MEMO_KEY = 'progress';

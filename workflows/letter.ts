@@ -16,10 +16,10 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { renderCoverEmail, renderFollowUp, renderLetterEmail, type EmailMessage } from '../domain/email';
+import { renderCoverEmail, renderFollowUp, renderLetterEmail, renderLetterResend, type EmailMessage } from '../domain/email';
 import { Letter, type CarriedLetter } from '../domain/letter';
 import { AlreadyAppliedError } from '../domain/errors';
-import { withSubjectTag } from '../domain/replies';
+import { recipientKeys, taggedAddress, withSubjectTag } from '../domain/replies';
 import type { ScheduledStep } from '../domain/schedule';
 import type { EmailRecord, LetterInput, LetterStatus, ReplyAttachment } from '../domain/types';
 import * as api from './letter-api';
@@ -69,7 +69,19 @@ export async function letter(input: LetterInput, carried?: CarriedLetter): Promi
   // memo (what a register row shows besides) in step with the letter.
   let published = '';
   let publishedProgress = '';
+  // Replies in (issue 13): a letter started with RecipientEmails (client/letters.ts) keeps it in
+  // step when correctAddress changes its addresses; one started without it never gets it.
+  const startedRecipients = workflowInfo().typedSearchAttributes.get(api.RecipientEmails);
+  let publishedRecipients = JSON.stringify(startedRecipients ?? null);
   const publish = (): void => {
+    if (startedRecipients !== undefined) {
+      const keys = recipientKeys(l.input.recipient);
+      const recipientsKey = JSON.stringify(keys);
+      if (recipientsKey !== publishedRecipients && patched('replies-recipient-emails')) {
+        publishedRecipients = recipientsKey;
+        upsertSearchAttributes([{ key: api.RecipientEmails, value: keys }]);
+      }
+    }
     const next = l.nextAction();
     const outstanding = l.outstanding();
     const key = JSON.stringify([l.state, next?.at ?? null, outstanding]);
@@ -177,7 +189,7 @@ export async function letter(input: LetterInput, carried?: CarriedLetter): Promi
     if (l.resendPending) {
       // After correctAddress: the letter again, to the corrected address.
       l.resendPending = false;
-      await sendOrRecord(l);
+      await sendOrRecord(l, true);
       publish();
       continue;
     }
@@ -222,7 +234,7 @@ function refuseUndecodable(p: unknown): void {
 }
 
 /** The letter itself: emailed first (delivery 'send'), or recorded as sent by other means. */
-async function sendOrRecord(l: Letter): Promise<void> {
+async function sendOrRecord(l: Letter, resend = false): Promise<void> {
   if (l.input.delivery === 'send') {
     // Sent as offices do (issue 18): the covering note, the letter attached as a PDF. Only letters
     // started with attachLetter (which no earlier letter has) take this path.
@@ -231,7 +243,11 @@ async function sendOrRecord(l: Letter): Promise<void> {
       attachment = await letterPdf(l);
       if (!attachment) return; // withdrawn while it waited
     }
-    const message = tagged(attachment ? renderCoverEmail(l.input, attachment) : renderLetterEmail(l.input), l);
+    const first = attachment ? renderCoverEmail(l.input, attachment) : renderLetterEmail(l.input);
+    // A resend (correctAddress) gets its own Message-ID, threaded to the first send (issue 13); letters that resent before kept the first id.
+    const sentBefore = l.emails.filter((e) => e.kind === 'letter').length;
+    const render = resend && sentBefore > 0 && patched('replies-resend-message-id') ? renderLetterResend(l.input, sentBefore, first) : first;
+    const message = tagged(render, l);
     const failure = await send(message);
     if (failure) l.letterFailed(now(), `${message.messageId}: ${failure}`);
     else l.letterSent(now(), emailRecord('letter', undefined, message, l.input.documents));
@@ -292,7 +308,12 @@ async function fire(l: Letter, step: ScheduledStep): Promise<void> {
 
 /** Subjects carry '[round/letter]' so a reply is matched even without its headers (letters started before keep theirs). */
 function tagged(m: EmailMessage, l: Letter): EmailMessage {
-  return patched('subject-tag') ? { ...m, subject: withSubjectTag(m.subject, l.input.roundId, l.input.letterId) } : m;
+  const withTag = patched('subject-tag') ? { ...m, subject: withSubjectTag(m.subject, l.input.roundId, l.input.letterId) } : m;
+  // coordinator.replyTag: plus (issue 13): Reply-To coordinator+<round>.<letter>@domain. Only letters started with it ask.
+  if (l.input.replyTag === 'plus' && patched('replies-reply-tag')) {
+    return { ...withTag, replyTo: { ...withTag.replyTo, email: taggedAddress(l.input.coordinator.email, l.input.roundId, l.input.letterId) } };
+  }
+  return withTag;
 }
 
 /** Sends an email; returns the reason if the server refused it for good (retries are unlimited otherwise). */

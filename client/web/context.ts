@@ -35,6 +35,8 @@ export interface Web {
   outbox?: Outbox;
   /** Absolute folders whose sub-folders are round folders leads may start. */
   roundsDirs: string[];
+  /** The document store's folder (replies' raw mail and attachments), when the dashboard has one. */
+  documentsDir?: string;
 }
 
 /** The options every area plugin is registered with. */

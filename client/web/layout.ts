@@ -49,6 +49,7 @@ export function page(ctx: PageContext, opts: { title: string; crumbs?: Crumb[]; 
         ${nav('/', 'Rounds', p === '/' || p.startsWith('/rounds/') || p.startsWith('/letters/'))}
         ${ctx.session.role === 'lead' ? nav('/start', 'Start a round', p === '/start' || p.startsWith('/start/')) : ''}
         ${ctx.session.role === 'lead' ? nav('/calendar', 'Calendar', p === '/calendar') : ''}
+        ${nav('/inbox', 'Inbox', p.startsWith('/inbox'))}
         ${ctx.outbox ? nav('/outbox', 'Outbox', p.startsWith('/outbox')) : ''}
       </ul>
     </nav>

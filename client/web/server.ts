@@ -21,6 +21,8 @@
 //   outbox-routes.ts   GET /outbox, /outbox/:file, /outbox/:file/raw   the local mail sink's messages (only with outboxDir)
 //   deadlines-routes.ts GET/POST /calendar (leads), POST /rounds/:roundId/actions (the register's round-wide form),
 //                      GET /organisations/:name (statistics); the rounds page's statistics table is its view too
+//   inbox-routes.ts    GET /inbox, /inbox/reply/:roundId/:letterId?m=, /inbox/document/:sha256 (staff and leads);
+//                      POST /inbox/triage | file | dismiss | correct-address   replies in (issue 13)
 //   here               GET /static/style.css
 // All but /login and the stylesheet need a signed-in user.
 //
@@ -61,6 +63,7 @@ import { authRoutes } from './auth-routes';
 import { pathOf, sendError, type Body, type Web } from './context';
 import { deadlinesRoutes } from './deadlines-routes';
 import { DEFAULT_TIMEZONE } from './format';
+import { inboxRoutes } from './inbox-routes';
 import { letterRoutes } from './letter-routes';
 import { Outbox } from './outbox';
 import { outboxRoutes } from './outbox-routes';
@@ -98,6 +101,8 @@ export interface WebServerOptions {
    * from the dashboard (GET /start). None by default: the page then says none are configured.
    */
   roundsDirs?: string[];
+  /** The document store (raw replies and attachments; activities/document-store.ts): the inbox shows replies from it. */
+  documentsDir?: string;
 }
 
 /**
@@ -123,6 +128,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     secure,
     outbox: opts.outboxDir ? new Outbox(opts.outboxDir) : undefined,
     roundsDirs: (opts.roundsDirs ?? []).map((d) => path.resolve(d)),
+    documentsDir: opts.documentsDir ? path.resolve(opts.documentsDir) : undefined,
   };
   const css = fs.readFileSync(path.join(__dirname, 'style.css'));
 
@@ -211,6 +217,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   await app.register(startRoutes, { web });
   await app.register(outboxRoutes, { web });
   await app.register(deadlinesRoutes, { web });
+  await app.register(inboxRoutes, { web });
 
   return app;
 }

@@ -1,0 +1,189 @@
+// The dashboard's Inbox (issue 13), on a local dev server (bounces to fix is a visibility query)
+// with the real worker filing mail from the inbox folder: replies waiting for triage with
+// one-click triage, the holding pen (file, dismiss), bounces to fix (correct the address), one
+// reply's HTML sanitised in a sandboxed iframe (checked in chromium: its script never runs), and
+// attachments for staff only.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Browser } from 'playwright-core';
+import { FolderSource } from '../activities/inbox';
+import { startRequest } from '../client/letters';
+import { messageIdFor } from '../domain/email';
+import type { LetterInput, LetterStatus } from '../domain/types';
+import type { letter } from '../workflows/letter';
+import * as api from '../workflows/letter-api';
+import type { mailbox } from '../workflows/mailbox';
+import * as mb from '../workflows/mailbox-api';
+import { createLetterWorker } from '../worker/worker';
+import { devServerEnv, launchBrowser, signIn, startDashboard, WebAgent, type Dashboard } from './support/browser';
+import { letterInput, mailSink, SHORT_POLICY, workflowBundle } from './support/temporal';
+import { waitFor } from './support/wait';
+import type { MailSink } from '../worker/mail-sink';
+
+jest.setTimeout(180_000);
+
+let env: TestWorkflowEnvironment;
+let sink: MailSink;
+let folder: FolderSource;
+let box: WorkflowHandle<typeof mailbox>;
+let web: Dashboard;
+let browser: Browser | undefined;
+let stopWorker: () => Promise<void>;
+let documentsDir: string;
+
+const SLOW_POLICY = { ...SHORT_POLICY, steps: SHORT_POLICY.steps.map((s, i) => ({ ...s, after: { unit: 'duration' as const, ms: (i + 1) * 3_600_000 } })) };
+
+beforeAll(async () => {
+  const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-var-'));
+  documentsDir = path.join(varDir, 'documents');
+  folder = new FolderSource(path.join(varDir, 'inbox'));
+  [env, sink] = await Promise.all([devServerEnv(), mailSink()]);
+  const { worker, close } = await createLetterWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    email: { smtpUrl: sink.url },
+    inbox: { source: folder, documentsDir },
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  stopWorker = async () => {
+    worker.shutdown();
+    await running;
+    close();
+  };
+  // The dashboard asks the mailbox workflow by its usual id.
+  box = await env.client.workflow.start<typeof mailbox>(mb.MAILBOX_WORKFLOW_TYPE, { taskQueue: api.TASK_QUEUE, workflowId: mb.MAILBOX_WORKFLOW_ID, args: [{ pollSeconds: 86_400 }] });
+  web = await startDashboard(env.client, { users: [['april', 'staff'], ['val', 'viewer']], documentsDir });
+});
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  await box?.terminate().catch(() => undefined);
+  await stopWorker?.();
+  await sink?.stop();
+  await env?.teardown();
+});
+
+async function deliver(opts: ConstructorParameters<typeof MailComposer>[0]): Promise<void> {
+  const before = (await box.query(mb.inbox)).lastUid;
+  folder.add(await new MailComposer({ to: 'april.mccoig@iasc.example.org', messageId: `<m-${crypto.randomUUID()}@example.org>`, ...opts }).compile().build());
+  await waitFor('the mailbox to read it', async () => {
+    await box.signal(mb.mailArrived);
+    return (await box.query(mb.inbox)).lastUid > before;
+  }, 20_000, 200);
+}
+
+async function start(overrides: Partial<LetterInput>): Promise<WorkflowHandle<typeof letter>> {
+  const input = letterInput({ policy: SLOW_POLICY, ...overrides });
+  return env.client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, startRequest(input));
+}
+const statusOf = (h: WorkflowHandle<typeof letter>): Promise<LetterStatus> => h.query(api.status);
+const original = (s: LetterStatus) => messageIdFor(s.roundId, s.letterId, 'letter', 'commissioner@iasc.example.org');
+
+test('the Inbox: a reply waiting for triage (HTML sanitised, attachments for staff only), triaged in one click; the holding pen; a bounce fixed', async () => {
+  const h = await start({});
+  const s0 = await statusOf(h);
+  const replyId = `<reply-${crypto.randomUUID()}@avon.example.org>`;
+  const pdf = Buffer.from('%PDF-1.4 problem profile');
+  await deliver({
+    from: 'pcc@avon-and-somerset.example.org',
+    subject: 'Re: VRU: our Problem Profile',
+    inReplyTo: original(s0),
+    messageId: replyId,
+    text: 'Attached is our Problem Profile.',
+    html: '<p>Attached is our <b>Problem Profile</b>.</p><script>parent.document.title="pwned";alert(1)</script><img src="x" onerror="alert(2)">',
+    attachments: [{ filename: 'Problem Profile.pdf', content: pdf, contentType: 'application/pdf' }],
+  });
+  await waitFor('the reply on the letter', async () => (await statusOf(h)).replies?.length === 1, 20_000);
+
+  const staff = new WebAgent(web.url);
+  await staff.signIn('april', web.passwords.april);
+  let page = await staff.get('/inbox');
+  expect(page.status).toBe(200);
+  expect(page.text).toContain('Re: VRU: our Problem Profile');
+  expect(page.text).toMatch(/Record receipt of Problem Profile/);
+  const replyHref = /href="(\/inbox\/reply\/[^"]+)"/.exec(page.text)![1].replace(/&amp;/g, '&');
+
+  // The reply: its HTML sanitised, in an iframe with an empty sandbox; the attachment a download for staff.
+  page = await staff.get(replyHref);
+  expect(page.status).toBe(200);
+  const srcdoc = /<iframe class="mail-html" sandbox="" [^>]*srcdoc="([^"]*)"/.exec(page.text)?.[1];
+  expect(srcdoc).toContain('&lt;b&gt;Problem Profile&lt;/b&gt;');
+  expect(srcdoc).not.toMatch(/script|onerror|img/i);
+  const sha = crypto.createHash('sha256').update(pdf).digest('hex');
+  expect(page.text).toContain(`/inbox/document/${sha}?name=Problem+Profile.pdf`);
+  const doc = await staff.get(`/inbox/document/${sha}?name=Problem+Profile.pdf`);
+  expect(doc.status).toBe(200);
+  expect(doc.headers.get('content-disposition')).toBe('attachment; filename="Problem Profile.pdf"');
+  expect(doc.headers.get('content-type')).toBe('application/octet-stream');
+  expect(doc.text).toBe(pdf.toString());
+  const viewer = new WebAgent(web.url);
+  await viewer.signIn('val', web.passwords.val);
+  expect((await viewer.get(`/inbox/document/${sha}`)).status).toBe(403);
+  expect((await viewer.get(replyHref)).text).not.toContain('/inbox/document/');
+  expect((await new WebAgent(web.url).get(`/inbox/document/${sha}`)).status).toBe(303); // signed out: to the sign-in page
+
+  // In chromium: the reply page runs no script of the reply's (no dialog, the title unchanged).
+  browser = await launchBrowser();
+  const tab = await browser.newPage();
+  const dialogs: string[] = [];
+  tab.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await signIn(tab, web.url, 'april', web.passwords.april);
+  await tab.goto(web.url + replyHref);
+  const frame = tab.frameLocator('iframe.mail-html');
+  await frame.locator('b').waitFor();
+  expect(await frame.locator('b').textContent()).toBe('Problem Profile');
+  await tab.waitForTimeout(500);
+  expect(dialogs).toEqual([]);
+  expect(await tab.title()).not.toBe('pwned');
+  expect(await frame.locator('script, img').count()).toBe(0);
+
+  // One-click triage: the suggested documents recorded as received, linked to the reply.
+  const csrf = await staff.csrfFrom('/inbox');
+  const triaged = await staff.post('/inbox/triage', { _csrf: csrf, roundId: s0.roundId, letterId: s0.letterId, messageId: replyId, documents: ['problemProfile'], action: 'receipt' });
+  expect(triaged.status).toBe(303);
+  const s1 = await statusOf(h);
+  expect(s1.documents.problemProfile?.receivedOn).toBeDefined();
+  expect(s1.replies![0].triaged).toMatchObject({ documents: ['problemProfile'], by: 'april' });
+  expect((await staff.get('/inbox')).text).not.toContain('Record receipt of Problem Profile');
+  // A viewer may not triage.
+  expect((await viewer.post('/inbox/triage', { _csrf: await viewer.csrfFrom('/inbox'), roundId: s0.roundId, letterId: s0.letterId, messageId: replyId, action: 'none' })).status).toBe(403);
+
+  // The holding pen: a refused filing says why and changes nothing; then filed; another dismissed.
+  const stray = `<stray-${crypto.randomUUID()}@elsewhere.example.org>`;
+  await deliver({ from: 'clerk@elsewhere.example.org', subject: 'Forwarded documents', messageId: stray, text: 'See attached.' });
+  page = await staff.get('/inbox');
+  expect(page.text).toContain('Forwarded documents');
+  let r = await staff.post('/inbox/file', { _csrf: csrf, messageId: stray, letter: 'no-such-round/x' });
+  expect(r.status).toBe(422);
+  expect(r.text).toMatch(/no-such-round\/x is not an open letter/);
+  r = await staff.post('/inbox/file', { _csrf: csrf, messageId: stray, letter: `${s0.roundId}/${s0.letterId}` });
+  expect(r.status).toBe(303);
+  await waitFor('the stray filed', async () => (await statusOf(h)).replies?.some((x) => x.messageId === stray && x.matchedBy === 'staff'), 20_000);
+  const spam = `<spam-${crypto.randomUUID()}@spam.example.org>`;
+  await deliver({ from: 'offers@spam.example.org', subject: 'Cheap pens', messageId: spam, text: 'Buy.' });
+  r = await staff.post('/inbox/dismiss', { _csrf: csrf, messageId: spam, reason: 'spam' });
+  expect(r.status).toBe(303);
+  expect((await box.query(mb.inbox)).pen).toEqual([]);
+
+  // Bounces to fix: the undeliverable letter listed; a corrected address sends it on.
+  const b = await start({ recipient: { ...letterInput().recipient, name: 'Bounce Recipient', email: 'gone@kent.example.org' } });
+  const sb = await statusOf(b);
+  await deliver({ from: 'MAILER-DAEMON@mx.kent.example.org', subject: 'Undelivered', headers: { 'X-Failed-Recipients': 'gone@kent.example.org' }, references: [original(sb)], text: 'No such user.' });
+  await waitFor('undeliverable in visibility', async () => (await staff.get('/inbox')).text.includes(`${sb.roundId}/${sb.letterId}</a> (Bounce Recipient): undeliverable`), 20_000);
+  r = await staff.post('/inbox/correct-address', { _csrf: csrf, roundId: sb.roundId, letterId: sb.letterId, email: 'not an address' });
+  expect(r.status).toBe(422);
+  expect(r.text).toMatch(/email: expected an email address/);
+  r = await staff.post('/inbox/correct-address', { _csrf: csrf, roundId: sb.roundId, letterId: sb.letterId, email: 'pcc@kent.example.org' });
+  expect(r.status).toBe(303);
+  expect((await statusOf(b)).state).not.toBe('undeliverable');
+  await Promise.all([h.terminate(), b.terminate()]);
+});
