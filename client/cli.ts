@@ -1,12 +1,15 @@
 // The `rounds` command line. Exit codes: 0 ok, 1 a person's mistake (with a clear
 // message), 2 a system failure (e.g. Temporal unreachable).
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Client } from '@temporalio/client';
 import { isDocumentKey, DOCUMENT_KEYS, type DocumentKey } from '../domain/documents';
 import { isLetterState, LETTER_STATES, type LetterState as LetterStateName } from '../domain/states';
 import { connectClient, NamespaceNotReadyError, notReady, temporalSettings, TemporalUnreachableError, type TemporalSettings } from '../worker/connection';
 import { MissingBinaryError } from '../worker/temporal-binaries';
+import { PROJECT_ROOT } from '../worker/paths';
 import { causeChain, describeError, grpcCode, SystemError, temporalFailure, UserError } from './errors';
 import { formatExplanations, formatLetter, formatRegister, formatRegisterFooter, formatRounds, terminalSafe, when } from './format';
 import { letterInputs, letterStatus, NO_WORKER, startLetters, updateLetter, workerPolling } from './letters';
@@ -72,6 +75,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 
   program
     .description('Request rounds: one letter per recipient, chased on working days until the documents arrive.')
+    // (bin/rounds.js answers a lone --version itself, before loading this module)
+    .version(packageVersion(), '-V, --version', 'the version of request-rounds')
     .option('--address <host:port>', 'Temporal frontend (default: TEMPORAL_ADDRESS or localhost:7233)')
     .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE or default)')
     .showHelpAfterError()
@@ -628,6 +633,10 @@ function collectDocs(value: string, previous: DocumentKey[] | undefined): Docume
     if (!isDocumentKey(k)) throw new UserError(`--doc: '${k}' is not a document key (expected one of ${DOCUMENT_KEYS.join(', ')})`);
   }
   return [...(previous ?? []), ...(keys as DocumentKey[])];
+}
+
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function parsePositiveInt(flag: string) {
