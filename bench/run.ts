@@ -567,6 +567,8 @@ async function main(): Promise<void> {
     // ---------------- 7. CLI start: the compiled build against the sources (tsx), alternating
     log('CLI start: rounds --version and rounds status <round>, compiled and sources');
     const cli = { compiled: { version: [] as number[], status: [] as number[] }, sources: { version: [] as number[], status: [] as number[] } };
+    // The floor: Node itself starting and exiting (the machine's load shows here first).
+    const nodeAlone = (await timed(5, () => runProcess(process.execPath, ['-e', '0']))).runs;
     const builds = [['compiled', { NODE_ENV: 'production' }], ['sources', { NODE_ENV: 'development' }]] as const;
     for (let i = 0; i < 5; i++) {
       for (const [mode, env] of builds) {
@@ -583,7 +585,8 @@ async function main(): Promise<void> {
     results.cliStart = {
       version: { compiled: cliFigure(cli.compiled.version), sources: cliFigure(cli.sources.version), ratio: round2(median(cli.compiled.version) / median(cli.sources.version)) },
       status: { compiled: cliFigure(cli.compiled.status), sources: cliFigure(cli.sources.status), ratio: round2(median(cli.compiled.status) / median(cli.sources.status)) },
-      note: 'a process end to end (spawn to exit); --version answers from bin/rounds.js before loading the CLI; status = the first page of the big round with its counts',
+      nodeAlone: cliFigure(nodeAlone),
+      note: 'a process end to end (spawn to exit); nodeAlone = `node -e 0`, the floor; --version answers from bin/rounds.js before loading the CLI; status = the first page of the big round with its counts',
     };
 
     // ---------------- report
@@ -643,7 +646,7 @@ async function main(): Promise<void> {
       ['worker RSS: idle after start', `${round0(idleMb)} MB`],
       [`worker RSS: ${opts.letters} letters open`, `${round0(openMb)} MB`],
       ['worker RSS: peak / at end', `${round0(peak())} MB / ${round0(endMb)} MB`],
-      ['rounds --version, compiled / sources', `${ms(cliTimes.version.compiled.medianMs)} / ${ms(cliTimes.version.sources.medianMs)}`],
+      ['rounds --version, compiled / sources / node -e 0', `${ms(cliTimes.version.compiled.medianMs)} / ${ms(cliTimes.version.sources.medianMs)} / ${ms((results.cliStart as { nodeAlone: { medianMs: number } }).nodeAlone.medianMs)}`],
       ['rounds status <round>, compiled / sources', `${ms(cliTimes.status.compiled.medianMs)} / ${ms(cliTimes.status.sources.medianMs)}`],
       ['bench duration', `${results.durationS} s`],
     ];

@@ -144,8 +144,10 @@ export async function* registerRows(client: Client, base: string, opts: { at?: D
   let token: string | undefined;
   let first = true;
   while (first || token) {
+    // A small first request, so the first rows come out quickly; then big ones.
+    const pageSize = opts.pageSize ?? (first ? 100 : 1000);
     first = false;
-    const page = await registerPage(client, base, { token, at: opts.at, pageSize: opts.pageSize ?? 1000 });
+    const page = await registerPage(client, base, { token, at: opts.at, pageSize });
     yield* page.rows;
     token = page.next;
   }
