@@ -29,7 +29,8 @@ const inboxCommands = (): typeof import('./inbox') => require('./inbox');
 const rounds = (): typeof import('./round-actions') => require('./round-actions');
 const register = (): typeof import('./register-query') => require('./register-query');
 /* eslint-enable @typescript-eslint/no-require-imports */
-import { listLetters, PAGE_SIZE, queries, registerOrder, summarise, type LetterRow } from './queries';
+import { listLetters, PAGE_SIZE, queries, summarise, type LetterRow } from './queries';
+import { registerOrder } from './register';
 import { registerWebCommands } from './web-commands';
 
 interface Globals {

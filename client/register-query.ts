@@ -28,7 +28,8 @@ import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { LETTER_STATES, type LetterState as State } from '../domain/states';
 import { UserError } from './errors';
 import { csvField } from '../domain/csv';
-import { PAGE_SIZE, registerOrder, toRow, type LetterRow } from './queries';
+import { PAGE_SIZE, toRow, type LetterRow } from './queries';
+import { registerOrder } from './register';
 
 export { PAGE_SIZE };
 export const PHASES = ['overdue', 'open', 'closed'] as const;
