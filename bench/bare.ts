@@ -6,10 +6,19 @@
 //   node -r tsx/cjs bench/bare.ts list <roundId> <runs>
 //     client.workflow.list of the round's letters (the visibility query rounds status uses),
 //     iterated to the end, <runs> times.
+//   node -r tsx/cjs bench/bare.ts page <roundId> <runs>
+//     the first register page and its counts, <runs> times each, alternating: the bare way (the
+//     first 50 rows of client.workflow.list and client.workflow.count of the round, in parallel)
+//     and ours (client/register-query.ts: registerPage and registerCounts, in parallel). A first
+//     run of each is left out (it warms the connection).
+//   node -r tsx/cjs bench/bare.ts chase <count> <dueAt ms> <concurrency>
+//     starts <count> bench/bare-workflow.ts workflows due at <dueAt>.
 // TEMPORAL_ADDRESS says where the server is.
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { letterInputs, startRequest } from '../client/letters';
-import { queries } from '../client/queries';
+import { PAGE_SIZE, queries } from '../client/queries';
+import { registerCounts, registerPage } from '../client/register-query';
+import { BARE_TASK_QUEUE } from './bare-worker';
 import { loadRoundFolder } from '../client/round-folder';
 import * as api from '../workflows/letter-api';
 
@@ -48,8 +57,45 @@ async function main(): Promise<void> {
         times.push(performance.now() - t);
       }
       console.log(JSON.stringify({ rows, times }));
+    } else if (command === 'page') {
+      const [roundId, runs] = args;
+      const base = queries.roundLetters(roundId);
+      const bare: number[] = [];
+      const ours: number[] = [];
+      let rows = { bare: 0, ours: 0 };
+      for (let i = 0; i <= Number(runs); i++) {
+        let t = performance.now();
+        const [page] = await Promise.all([
+          (async () => {
+            const got = [];
+            for await (const info of client.workflow.list({ query: base, pageSize: PAGE_SIZE })) {
+              got.push(info);
+              if (got.length === PAGE_SIZE) break;
+            }
+            return got;
+          })(),
+          client.workflow.count(base),
+        ]);
+        if (i > 0) bare.push(performance.now() - t);
+        t = performance.now();
+        const [mine] = await Promise.all([registerPage(client, base), registerCounts(client, base)]);
+        if (i > 0) ours.push(performance.now() - t);
+        rows = { bare: page.length, ours: mine.rows.length };
+      }
+      console.log(JSON.stringify({ rows, bare, ours }));
+    } else if (command === 'chase') {
+      const [count, dueAt, concurrency] = args.map(Number);
+      let next = 0;
+      const loop = async () => {
+        while (next < count) {
+          const i = next++;
+          await client.workflow.start('bareChase', { taskQueue: BARE_TASK_QUEUE, workflowId: `bench-bare-chase/${i}`, args: [dueAt, i] });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, count) }, loop));
+      console.log(JSON.stringify({ started: count }));
     } else {
-      throw new Error(`unknown command '${command}' (start or list)`);
+      throw new Error(`unknown command '${command}' (start, list, page or chase)`);
     }
   } finally {
     await connection.close();

@@ -7,6 +7,13 @@
 const path = require('node:path');
 const fs = require('node:fs');
 
+// `rounds --version` answers before anything else loads (tsx alone takes longer than the 200 ms it should).
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${require('../package.json').version}\n`);
+  return;
+}
+
 let cli;
 if (process.env.NODE_ENV === 'production') {
   const compiled = path.join(__dirname, '..', 'dist', 'client', 'cli.js');

@@ -1,5 +1,6 @@
 // The `rounds` command line. Exit codes: 0 ok, 1 a person's mistake (with a clear
 // message), 2 a system failure (e.g. Temporal unreachable).
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -8,8 +9,9 @@ import { isDocumentKey, DOCUMENT_KEYS, type DocumentKey } from '../domain/docume
 import { isLetterState, LETTER_STATES, type LetterState as LetterStateName } from '../domain/states';
 import { ExitError, RoundsError } from '../domain/errors';
 import { connectClient, notReady, temporalSettings, type TemporalSettings } from '../worker/connection';
+import { PROJECT_ROOT } from '../worker/paths';
 import { causeChain, describeError, grpcCode, SystemError, temporalFailure, UserError } from './errors';
-import { formatExplanations, formatLetter, formatRegister, formatRounds, terminalSafe, when } from './format';
+import { formatExplanations, formatLetter, formatRegister, formatRegisterFooter, formatRounds, terminalSafe, when } from './format';
 import { letterInputs, letterStatus, NO_WORKER, pdfLettersForSending, startLetters, updateLetter, workerPolling } from './letters';
 // Commands load what only they need when they run (the round-folder parser, the worker, the web
 // server, the demo's test server): `rounds status` started in 0.75 s when everything loaded eagerly.
@@ -25,8 +27,9 @@ const setup = (): typeof import('./setup') => require('./setup');
 const publisher = (): typeof import('./publish') => require('./publish');
 const inboxCommands = (): typeof import('./inbox') => require('./inbox');
 const rounds = (): typeof import('./round-actions') => require('./round-actions');
+const register = (): typeof import('./register-query') => require('./register-query');
 /* eslint-enable @typescript-eslint/no-require-imports */
-import { listLetters, queries, summarise } from './queries';
+import { listLetters, PAGE_SIZE, queries, summarise, type LetterRow } from './queries';
 import { registerOrder } from './register';
 import { registerWebCommands } from './web-commands';
 
@@ -88,6 +91,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 
   program
     .description('Request rounds: one letter per recipient, chased on working days until the documents arrive.')
+    // (bin/rounds.js answers a lone --version itself, before loading this module)
+    .version(packageVersion(), '-V, --version', 'the version of request-rounds')
     .option('--address <host:port>', 'Temporal frontend (default: TEMPORAL_ADDRESS or localhost:7233)')
     .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE or default)')
     .showHelpAfterError()
@@ -161,14 +166,22 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 
   program
     .command('status [roundId]')
-    .description('where every letter stands (all rounds, or one round), overdue first')
-    .option('--json', 'machine-readable output')
+    .description('where every letter stands (all rounds, or one round a page at a time), overdue first')
+    .option('--json', 'machine-readable output (a round: every letter, streamed; with --page, that page)')
+    .option('--csv', 'a round: every letter as CSV from the register (streamed)')
     .option('--overdue', "only open letters whose next action's time has passed")
     .option('--state <state>', `only letters in this state (${Object.keys(LETTER_STATES).join(', ')})`)
-    .action(async (roundId: string | undefined, o: { json?: boolean; overdue?: boolean; state?: string }) => {
+    .option('--page <n>', `a round: page n of ${PAGE_SIZE} letters (default 1)`, parsePositiveInt('--page'))
+    .option('--all', 'a round: every letter, not one page')
+    .action(async (roundId: string | undefined, o: { json?: boolean; csv?: boolean; overdue?: boolean; state?: string; page?: number; all?: boolean }) => {
       if (o.state !== undefined && !isLetterState(o.state)) {
         throw new UserError(`--state: '${o.state}' is not a letter state (expected one of ${Object.keys(LETTER_STATES).join(', ')})`);
       }
+      if ((o.page !== undefined || o.all || o.csv) && (!roundId || o.overdue || o.state)) {
+        throw new UserError(`--page, --all and --csv are for one round's register: \`rounds status <roundId> [--page n | --all | --json | --csv]\` (without --overdue or --state)`);
+      }
+      if (o.page !== undefined && o.all) throw new UserError('--page and --all: choose one (a page, or every letter)');
+      if (o.csv && o.json) throw new UserError('--csv and --json: choose one');
       const c = await getClient();
       if (o.overdue || o.state) {
         const query = o.overdue ? queries.overdue(new Date(), roundId) : queries.inState(o.state as LetterStateName, roundId);
@@ -185,10 +198,38 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         else say(formatRounds(summaries));
         return;
       }
-      const rows = (await listLetters(c, queries.roundLetters(roundId))).sort(registerOrder);
-      if (rows.length === 0 && !o.json) throw new UserError(`no letters found for round '${roundId}' (see \`rounds status\` for the rounds there are)`);
-      if (o.json) print(JSON.stringify(rows, null, 2));
-      else say(formatRegister(rows));
+      const reg = register();
+      const base = queries.roundLetters(roundId);
+      const noLetters = `no letters found for round '${roundId}' (see \`rounds status\` for the rounds there are)`;
+      // Exports: every row as visibility hands it over, written at once (the first row after one request).
+      if ((o.json || o.csv) && o.page === undefined) {
+        const write = (s: string) => (out.write(s) ? undefined : new Promise<void>((r) => out.once('drain', () => r())));
+        let n = 0;
+        for await (const row of reg.registerRows(c, base)) {
+          if (o.csv) await write(n === 0 ? `${reg.registerCsvHeader()}${reg.registerCsvLine(row)}` : reg.registerCsvLine(row));
+          else await write(`${n === 0 ? '[\n' : ',\n'}${JSON.stringify(row)}`);
+          n++;
+        }
+        if (o.json) await write(n === 0 ? '[]\n' : '\n]\n');
+        else if (n === 0) throw new UserError(noLetters);
+        return;
+      }
+      if (o.all) {
+        const rows: LetterRow[] = [];
+        for await (const row of reg.registerRows(c, base)) rows.push(row);
+        if (rows.length === 0) throw new UserError(noLetters);
+        say(formatRegister(rows));
+        return;
+      }
+      const at = new Date();
+      const [page, counts] = await Promise.all([reg.registerPageNumber(c, base, o.page ?? 1, { at }), reg.registerCounts(c, base, at)]);
+      if (o.json) {
+        print(JSON.stringify(page.rows, null, 2));
+        return;
+      }
+      if (counts.letters === 0 && page.rows.length === 0) throw new UserError(noLetters);
+      say(formatRegister(page.rows, { empty: `no letters on page ${o.page ?? 1} of round ${roundId}` }));
+      say(formatRegisterFooter(roundId, o.page ?? 1, page.rows.length, counts, Boolean(page.next)));
     });
 
   program
@@ -682,6 +723,10 @@ function collectDocs(value: string, previous: DocumentKey[] | undefined): Docume
     if (!isDocumentKey(k)) throw new UserError(`--doc: '${k}' is not a document key (expected one of ${DOCUMENT_KEYS.join(', ')})`);
   }
   return [...(previous ?? []), ...(keys as DocumentKey[])];
+}
+
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function parsePositiveInt(flag: string) {

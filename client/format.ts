@@ -9,6 +9,7 @@ import { LETTER_STATES } from '../domain/states';
 import { humanTime } from '../domain/time-format';
 import type { LetterStatus } from '../domain/types';
 import type { LetterRow, RoundSummary } from './queries';
+import type { RegisterCounts } from './register-query';
 
 // C0 and C1 controls (ESC, BEL, CR, backspace, line breaks...), DEL, the bidi embeddings,
 // overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the Unicode line separators.
@@ -82,6 +83,19 @@ export function formatRegister(rows: LetterRow[], opts: { now?: Date; empty?: st
       r.nextActionAt && Date.parse(r.nextActionAt) < now.getTime() ? 'OVERDUE' : '',
     ]),
   );
+}
+
+/** Under a register page: where the page is, the round's counts, and how to see more. */
+export function formatRegisterFooter(roundId: string, page: number, shown: number, counts: RegisterCounts, more: boolean): string {
+  const states = Object.entries(counts.byState)
+    .map(([state, n]) => `${state} ${n}`)
+    .join(', ');
+  const lines = [
+    '',
+    `round ${roundId}: ${counts.letters} letter${counts.letters === 1 ? '' : 's'}, ${counts.overdue} overdue${states ? `; ${states}` : ''}`,
+    `page ${page} (${shown} letter${shown === 1 ? '' : 's'}, overdue first)${more ? `; next: rounds status ${roundId} --page ${page + 1}` : ''}; every letter: --all, --json or --csv`,
+  ];
+  return terminalLines(lines);
 }
 
 /** `rounds show --explain`: why each step falls when it does (domain/explain.ts). */

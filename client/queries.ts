@@ -28,6 +28,9 @@ export interface LetterRow {
   progress?: LetterProgress;
 }
 
+/** Rows on one page of a register (client/register-query.ts). */
+export const PAGE_SIZE = 50;
+
 const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 export const queries = {

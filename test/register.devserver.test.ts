@@ -1,0 +1,138 @@
+// The register a page at a time (issue 17) on a real Temporal dev server (the time-skipping
+// server has no visibility): 120 letters on a task queue no worker polls, their search
+// attributes set at start, 10 of them terminated.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { letterMemo } from '../client/letter-memo';
+import { queries, type LetterRow } from '../client/queries';
+import { registerCounts, registerPage, registerPageNumber, registerRows } from '../client/register-query';
+import { ensureSearchAttributes } from '../worker/search-attributes';
+import { devServerOptions } from '../worker/temporal-binaries';
+import * as api from '../workflows/letter-api';
+import { rounds } from './support/cli';
+
+let env: TestWorkflowEnvironment;
+let address: string;
+const round = 'paged';
+const base = queries.roundLetters(round);
+const now = Date.now();
+const id = (i: number) => `l${String(i).padStart(3, '0')}`;
+
+// 0-29 overdue (chased, next action 1-30 minutes ago), 30-99 due later (awaiting), 100-109 with no
+// next action (paused), 110-119 finished (terminated).
+function kind(i: number): { state: string; next: Date | null } {
+  if (i < 30) return { state: 'chased', next: new Date(now - (i + 1) * 60_000) };
+  if (i < 100) return { state: 'awaiting', next: new Date(now + (i + 1) * 60_000) };
+  if (i < 110) return { state: 'paused', next: null };
+  return { state: 'awaiting', next: new Date(now + 3_600_000) };
+}
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createLocal(devServerOptions());
+  await ensureSearchAttributes(env.connection, 'default');
+  address = (env.connection.options as { address: string }).address;
+  const ids = Array.from({ length: 120 }, (_, i) => i);
+  for (let at = 0; at < ids.length; at += 20) {
+    await Promise.all(
+      ids.slice(at, at + 20).map(async (i) => {
+        const k = kind(i);
+        const h = await env.client.workflow.start(api.WORKFLOW_TYPE, {
+          taskQueue: 'no-worker-polls-this',
+          workflowId: api.workflowIdFor(round, id(i)),
+          args: [],
+          memo: letterMemo({ recipient: { name: `Recipient ${id(i)}`, email: 'x@example.org', cc: [], escalateTo: [] }, letterDate: '2020-10-13', documents: ['responseStrategy'] }),
+          typedSearchAttributes: [
+            { key: api.RoundId, value: round },
+            { key: api.LetterState, value: k.state },
+            ...(k.next ? [{ key: api.NextActionAt, value: k.next }] : []),
+            { key: api.Outstanding, value: ['responseStrategy'] },
+          ],
+        });
+        if (i >= 110) await h.terminate('finished for the test');
+      }),
+    );
+  }
+  // Visibility catches up a moment later.
+  for (let tries = 0; tries < 100; tries++) {
+    const c = await env.client.workflow.count(`${base} AND ExecutionStatus != "Running"`);
+    const all = await env.client.workflow.count(base);
+    if (c.count === 10 && all.count === 120) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}, 120_000);
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const ids = (rows: LetterRow[]) => rows.map((r) => r.letterId);
+
+test('page 1 is the overdue letters (earliest first), then the open ones; page 2 goes on; the last page ends with the finished ones', async () => {
+  const at = new Date(now);
+  const p1 = await registerPage(env.client, base, { at });
+  expect(p1.rows).toHaveLength(50);
+  expect(ids(p1.rows.slice(0, 30))).toEqual(Array.from({ length: 30 }, (_, i) => id(29 - i)));
+  expect(p1.rows.slice(0, 30).every((r) => r.state === 'chased' && Date.parse(r.nextActionAt!) < now)).toBe(true);
+  expect(p1.rows.slice(30).every((r) => r.executionStatus === 'RUNNING' && r.state !== 'chased')).toBe(true);
+  expect(p1.rows[0].recipient?.name).toBe('Recipient l029');
+  expect(p1.next).toMatch(/^[A-Za-z0-9_-]+$/);
+
+  const p2 = await registerPage(env.client, base, { token: p1.next });
+  expect(p2.rows).toHaveLength(50);
+  expect(p2.rows.every((r) => r.executionStatus === 'RUNNING' && r.state !== 'chased')).toBe(true);
+  const p3 = await registerPage(env.client, base, { token: p2.next });
+  expect(p3.rows).toHaveLength(20);
+  expect(p3.next).toBeUndefined();
+  expect(ids(p3.rows.slice(10)).sort()).toEqual(Array.from({ length: 10 }, (_, i) => id(110 + i)));
+  expect(p3.rows.slice(10).every((r) => r.executionStatus === 'TERMINATED' && r.nextActionAt === null)).toBe(true);
+
+  // Every letter once, no page repeating another's.
+  const all = [...p1.rows, ...p2.rows, ...p3.rows];
+  expect(new Set(ids(all)).size).toBe(120);
+  expect(ids((await registerPageNumber(env.client, base, 3, { at })).rows)).toEqual(ids(p3.rows));
+  // The stream for exports: the same phases in the same order whatever its page size (sorted within each request).
+  const streamed: LetterRow[] = [];
+  for await (const r of registerRows(env.client, base, { at, pageSize: 7 })) streamed.push(r);
+  expect(ids(streamed.slice(0, 30)).sort()).toEqual(ids(p1.rows.slice(0, 30)).sort());
+  expect(new Set(ids(streamed)).size).toBe(120);
+  expect(ids(streamed.slice(110)).sort()).toEqual(ids(p3.rows.slice(10)).sort());
+});
+
+test('counts by execution status, by our state (one count per state) and overdue', async () => {
+  expect(await registerCounts(env.client, base, new Date(now))).toEqual({
+    letters: 120,
+    byStatus: { Running: 110, Terminated: 10 },
+    byState: { awaiting: 80, chased: 30, paused: 10 },
+    overdue: 30,
+  });
+});
+
+test('`rounds status <round>` shows page 1 and the counts; --page, --json and --csv; a bad page is refused', async () => {
+  const a = ['--address', address];
+  let r = await rounds([...a, 'status', round]);
+  expect(r.code).toBe(0);
+  const lines = r.stdout.split('\n');
+  expect(lines[2]).toMatch(/^paged\/l029 +Recipient l029 +chased +responseStrategy .*OVERDUE$/);
+  expect(lines.filter((l) => l.startsWith('paged/'))).toHaveLength(50);
+  expect(r.stdout).toContain('round paged: 120 letters, 30 overdue; awaiting 80, chased 30, paused 10\n');
+  expect(r.stdout).toContain('page 1 (50 letters, overdue first); next: rounds status paged --page 2');
+
+  r = await rounds([...a, 'status', round, '--page', '3']);
+  expect(r.stdout.split('\n').filter((l) => l.startsWith('paged/'))).toHaveLength(20);
+  expect(r.stdout).not.toContain('--page 4');
+
+  r = await rounds([...a, 'status', round, '--json']);
+  const rows = JSON.parse(r.stdout) as LetterRow[];
+  expect(rows).toHaveLength(120);
+  expect(rows[0].letterId).toBe('l029');
+
+  r = await rounds([...a, 'status', round, '--csv']);
+  const csv = r.stdout.split('\r\n');
+  expect(csv[0]).toMatch(/^\uFEFFRound,Letter,/);
+  expect(csv).toHaveLength(122); // header, 120 rows, and the empty string after the last CRLF
+  expect(csv[1]).toMatch(/^paged,l029,paged\/l029,Recipient l029,/);
+
+  r = await rounds([...a, 'status', round, '--page', '0']);
+  expect(r.code).toBe(1);
+  r = await rounds([...a, 'status', '--page', '2']);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain("--page, --all and --csv are for one round's register");
+});
