@@ -25,7 +25,8 @@ const publisher = (): typeof import('./publish') => require('./publish');
 const inboxCommands = (): typeof import('./inbox') => require('./inbox');
 const rounds = (): typeof import('./round-actions') => require('./round-actions');
 /* eslint-enable @typescript-eslint/no-require-imports */
-import { listLetters, queries, registerOrder, summarise } from './queries';
+import { listLetters, queries, summarise } from './queries';
+import { registerOrder } from './register';
 import { registerWebCommands } from './web-commands';
 
 interface Globals {

@@ -16,7 +16,8 @@ import { UserError } from './errors';
 
 export { csvField, toCsv };
 import { letterStatus } from './letters';
-import { listLetters, queries, registerOrder, type LetterRow } from './queries';
+import { listLetters, queries, type LetterRow } from './queries';
+import { registerOrder } from './register';
 
 export const CSV_HEADER: string[] = [
   'Round',

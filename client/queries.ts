@@ -71,13 +71,6 @@ export async function listLetters(client: Client, query: string): Promise<Letter
   return rows;
 }
 
-/** Overdue first (earliest next action), then the rest by letter id; finished letters last. */
-export function registerOrder(a: LetterRow, b: LetterRow): number {
-  const ka = a.nextActionAt ?? '~';
-  const kb = b.nextActionAt ?? '~';
-  return ka < kb ? -1 : ka > kb ? 1 : a.letterId.localeCompare(b.letterId);
-}
-
 export interface RoundSummary {
   roundId: string;
   letters: number;

@@ -4,11 +4,10 @@ import { DOCUMENT_KEYS, type DocumentKey } from '../../domain/documents';
 import { LETTER_STATES, type LetterState } from '../../domain/states';
 import type { LetterStatus } from '../../domain/types';
 import type { LetterRow, RoundSummary } from '../queries';
+import { SORT_KEYS, STATE_ORDER, type SortKey } from '../register';
 import { actionLabel, documentLabel, longDate, longDateTime, notReceivedLabel } from './format';
 import { html, queryString, type SafeHtml } from './html';
 import { csrfField, page, type PageContext } from './layout';
-
-export const STATE_ORDER = Object.keys(LETTER_STATES) as LetterState[];
 
 export function stateLabel(state: string): string {
   return (LETTER_STATES as Record<string, string>)[state] ?? 'Unknown (the letter’s workflow is not running normally)';
@@ -62,8 +61,6 @@ export function roundsPage(ctx: PageContext, rounds: RoundSummary[]): string {
 
 // ---------------------------------------------------------------- register
 
-export const SORT_KEYS = ['next', 'letter', 'recipient', 'organisation', 'state', 'outstanding'] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
 export const SORT_LABELS: Record<SortKey, string> = {
   next: 'Next action',
   letter: 'Letter',
