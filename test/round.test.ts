@@ -21,7 +21,7 @@ describe('round.yaml', () => {
     [yaml.replace('id: r1', 'id: "r 1"'), 'round.yaml, line 1, id: expected letters, digits, dot, dash or underscore, like vru-2020; got "r 1"'],
     [yaml.replace('casey@example.org', 'casey'), 'round.yaml, line 6, coordinator.email: expected an email address like april.mccoig@example.org; got "casey"'],
     [yaml.replace('title: A round\n', ''), 'round.yaml, title: missing'],
-    [yaml + 'colour: blue\n', 'round.yaml, line 8, colour: unknown field (expected id, title, subject, letterDate, sentOn, sender, coordinator, documents, policy)'],
+    [yaml + 'colour: blue\n', 'round.yaml, line 8, colour: unknown field (expected id, title, subject, letterDate, sentOn, sender, coordinator, documents, policy, coverNote)'],
     [yaml + 'policy:\n  steps:\n    - { after: 20 wrking days, action: chase }\n', "round.yaml, line 10, policy.steps[0].after: expected e.g. '20 working days' or '2 minutes', got '20 wrking days'"],
     [yaml.replace('documents: [problemProfile]', 'documents: [problemProfil]'), 'round.yaml, line 7, documents.0:'],
     ['id: [unclosed', 'round.yaml, line 1: not valid YAML'],
