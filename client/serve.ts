@@ -155,6 +155,7 @@ async function startDashboard(client: import('@temporalio/client').Client, outbo
       logger: { level: 'error' },
       trustProxy: process.env.ROUNDS_TRUST_PROXY === '1',
       roundsDirs: [process.env.ROUNDS_DIR ?? 'rounds', 'examples'].map((d) => path.resolve(ROOT, d)),
+      publishDir: process.env.ROUNDS_PUBLISH_DIR,
     });
     stack.push(() => web.close());
     print(`web:      dashboard at ${web.url}; sessions ${process.env.DATABASE_URL ? 'in PostgreSQL (DATABASE_URL)' : 'in memory'}`);
