@@ -176,6 +176,7 @@ async function startDashboard(client: import('@temporalio/client').Client, outbo
       trustProxy: process.env.ROUNDS_TRUST_PROXY === '1',
       roundsDirs: [process.env.ROUNDS_DIR ?? 'rounds', 'examples'].map((d) => path.resolve(ROOT, d)),
       documentsDir: documentsDir(VAR_DIR),
+      publishDir: process.env.ROUNDS_PUBLISH_DIR,
     });
     stack.push(() => web.close());
     print(`web:      dashboard at ${web.url}; sessions ${process.env.DATABASE_URL ? 'in PostgreSQL (DATABASE_URL)' : 'in memory'}`);

@@ -1,28 +1,51 @@
-// The letter page's Publication section (issue 14) over HTTP against a real (time-skipping)
-// Temporal: a complete letter in its publication window lists its document received by post,
+// The letter page's Publication section (issue 14) over HTTP against a real Temporal dev server
+// (the Publish page lists the round's letters from visibility): a complete letter in its publication window lists its document received by post,
 // its reply's attachment and a declined document's reason; staff publish and unpublish each
 // through setPublication, a refusal changes nothing and says why, a viewer may not, and
-// "Close for publication now" ends the window (closeLetter).
+// "Close for publication now" ends the window (closeLetter). A lead's Publish page previews the
+// round's site (sandboxed) with the marked document in it, and writes it to the output folder.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DocumentStore } from '../activities/document-store';
 import type { LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
-import { startDashboard, WebAgent, type Dashboard } from './support/browser';
-import { letterInput, openLetterWorld, SHORT_POLICY } from './support/temporal';
+import { devServerEnv, startDashboard, tempDir, WebAgent, type Dashboard } from './support/browser';
+import { startLetters } from '../client/letters';
+import { letterInput, letterWorker, mailSink, SHORT_POLICY } from './support/temporal';
+import { eventually } from './support/wait';
+
+jest.setTimeout(180_000);
 
 let env: TestWorkflowEnvironment;
 let dashboard: Dashboard;
 let closeWorld: () => Promise<void>;
 let sam: WebAgent;
 let vic: WebAgent;
+let lee: WebAgent;
+const documentsDir = tempDir('rounds-web-pub-store-');
+const publishDir = path.join(tempDir('rounds-web-pub-out-'), 'site');
+const PDF = Buffer.from('%PDF-1.4 the Kent problem profile');
 const input = letterInput({ letterId: 'kent', documents: ['problemProfile', 'responseStrategy'], policy: { ...SHORT_POLICY, publicationWindow: { unit: 'duration', ms: 60 * 60_000 } } });
 const workflowId = api.workflowIdFor(input.roundId, input.letterId);
 const letterPath = `/letters/${input.roundId}/${input.letterId}`;
-const file = { sha256: 'c'.repeat(64), size: 10, name: 'kent-profile.pdf', mediaType: 'application/pdf' };
 const replyId = '<reply-1@pcc-kent.example.org>';
 
 beforeAll(async () => {
-  ({ env, close: closeWorld } = await openLetterWorld());
-  const h = await env.client.workflow.start(api.WORKFLOW_TYPE, { taskQueue: api.TASK_QUEUE, workflowId, args: [input] });
+  const [e, sink] = await Promise.all([devServerEnv(), mailSink()]);
+  env = e;
+  const { worker, close } = await letterWorker(env, sink);
+  const running = worker.run();
+  closeWorld = async () => {
+    worker.shutdown();
+    await running;
+    close();
+    await sink.stop();
+    await env.teardown();
+  };
+  const file = { ...(await new DocumentStore(documentsDir).put(PDF)), name: 'kent-profile.pdf', mediaType: 'application/pdf' };
+  await startLetters(env.client, [input]); // as `rounds start` does: with its search attributes
+  const h = env.client.workflow.getHandle(workflowId);
   await h.executeUpdate(api.attachDocument, { args: [{ document: 'problemProfile', file, by: 'Sam' }] });
   await h.signal(api.fileMail, {
     kind: 'reply',
@@ -31,16 +54,18 @@ beforeAll(async () => {
     date: '2026-01-26T15:00:00.000Z',
     subject: 'Our answer',
     excerpt: 'Please find attached.',
-    attachments: [{ name: 'strategy.pdf', contentType: 'application/pdf', size: 12, sha256: 'd'.repeat(64) }],
+    attachments: [{ name: 'strategy.pdf', contentType: 'application/pdf', ...(await new DocumentStore(documentsDir).put(Buffer.from('%PDF-1.4 the strategy'))) }],
     raw: { sha256: 'e'.repeat(64), size: 100 },
     matchedBy: 'subject tag',
     confidence: 'high',
   });
   await h.executeUpdate(api.recordReceipt, { args: [{ documents: ['problemProfile'] }] });
   await h.executeUpdate(api.recordDecline, { args: [{ documents: ['responseStrategy'], reason: 'Not yet agreed by the board' }] });
-  dashboard = await startDashboard(env.client, { users: [['sam', 'staff'], ['vic', 'viewer']] });
+  dashboard = await startDashboard(env.client, { users: [['sam', 'staff'], ['vic', 'viewer'], ['lee', 'lead']], documentsDir, publishDir });
   sam = new WebAgent(dashboard.url);
   vic = new WebAgent(dashboard.url);
+  lee = new WebAgent(dashboard.url);
+  expect((await lee.signIn('lee', dashboard.passwords.lee)).status).toBe(303);
   expect((await sam.signIn('sam', dashboard.passwords.sam)).status).toBe(303);
   expect((await vic.signIn('vic', dashboard.passwords.vic)).status).toBe(303);
 });
@@ -81,8 +106,33 @@ test('publish and unpublish a document, a reply attachment and a decline reason;
   s = await status();
   expect(s.replies![0].published).toEqual([{ attachment: 1 }]);
   expect(s.publishedDeclineReasons).toEqual(['responseStrategy']);
+
+  // The lead's Publish page: the site as it would be written, in a sandboxed frame, with the marked document.
+  const publishPath = `/rounds/${input.roundId}/publish`;
+  expect((await sam.get(publishPath)).status).toBe(403);
+  const publishPage = await eventually(async () => {
+    const p = await lee.get(publishPath);
+    return p.status === 200 && p;
+  });
+  expect(publishPage.text).toContain(`<iframe class="site-preview" id="site-preview" title="Preview of the published site" sandbox="" src="${publishPath}/preview/rounds/${input.roundId}/index.html"`);
+  const preview = await lee.get(`${publishPath}/preview/rounds/${input.roundId}/letters/kent.html`);
+  expect(preview.status).toBe(200);
+  expect(preview.headers.get('content-security-policy')).toMatch(/^sandbox/);
+  expect(preview.text).toContain(`href="../../../rounds/${input.roundId}/documents/kent-d1-kent-profile.pdf"`);
+  expect(preview.text).toContain('strategy.pdf'.replace('strategy.pdf', 'Reply received on 2026-01-26, attachment 1'));
+  expect(preview.text).not.toContain('pcc@kent.example.org');
+  const doc = await lee.get(`${publishPath}/preview/rounds/${input.roundId}/documents/kent-d1-kent-profile.pdf`);
+  expect(doc.status).toBe(200);
+  expect(doc.text).toBe(PDF.toString());
+  expect((await lee.get(`${publishPath}/preview/rounds/${input.roundId}/documents/nothing.pdf`)).status).toBe(404);
+  const written = await lee.post(publishPath, { _csrf: await lee.csrfFrom(publishPath) });
+  expect(written.status).toBe(303);
+  expect(fs.readFileSync(path.join(publishDir, 'rounds', input.roundId, 'documents', 'kent-d1-kent-profile.pdf'))).toEqual(PDF);
+  expect((await lee.get(publishPath)).text).toMatch(/<p class="flash" role="status">Published: \d+ files written to /);
+
   expect((await mark(sam, { attachment: 'd1', publish: 'no' })).status).toBe(303);
   expect((await status()).attachments![0].publish).toBe(false);
+  expect((await lee.get(`${publishPath}/preview/rounds/${input.roundId}/letters/kent.html`)).text).not.toContain('kent-profile.pdf');
 
   // A refusal: the workflow's own words, nothing changed.
   const before = await status();

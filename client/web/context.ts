@@ -3,6 +3,7 @@
 // flash, and small helpers for reading forms and sending pages. An area plugin gets `{ web }` as
 // its options: `app.register(letterRoutes, { web })`.
 import type { Client } from '@temporalio/client';
+import type { DocumentStore } from '../../activities/document-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserDirectory } from '../users';
 import type { Session } from './auth';
@@ -35,8 +36,12 @@ export interface Web {
   outbox?: Outbox;
   /** Absolute folders whose sub-folders are round folders leads may start. */
   roundsDirs: string[];
-  /** The document store's folder (replies' raw mail and attachments), when the dashboard has one. */
+  /** The document store's folder (replies' raw mail and attachments, published documents). */
   documentsDir?: string;
+  /** The document store itself: published documents are copied from it. */
+  documents: DocumentStore;
+  /** The folder the Publish page writes to; absent: preview only. */
+  publishDir?: string;
 }
 
 /** The options every area plugin is registered with. */

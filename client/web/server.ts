@@ -17,6 +17,7 @@
 //   letter-routes.ts   GET  /letters/:roundId/:letterId     one letter
 //                      POST /letters/:roundId/:letterId/:form  receipt | decline | extend | pause | resume | withdraw | note (staff and leads)
 //   publication-routes.ts  POST /letters/:roundId/:letterId/publication[/close]  publish or not; close a finished letter's window (staff and leads)
+//   publish-routes.ts  GET /rounds/:roundId/publish[/preview/*], POST /rounds/:roundId/publish  the round's site previewed, written to publishDir (leads only)
 //   start-routes.ts    GET /start, GET/POST /start/:folder  starting a round folder from roundsDirs (leads only)
 //   outbox-routes.ts   GET /outbox, /outbox/:file, /outbox/:file/raw   the local mail sink's messages (only with outboxDir)
 //   deadlines-routes.ts GET/POST /calendar (leads), POST /rounds/:roundId/actions (the register's round-wide form),
@@ -68,6 +69,9 @@ import { letterRoutes } from './letter-routes';
 import { Outbox } from './outbox';
 import { outboxRoutes } from './outbox-routes';
 import { publicationRoutes } from './publication-routes';
+import { publishRoutes } from './publish-routes';
+import { DocumentStore, documentsDir } from '../../activities/document-store';
+import { varDir } from '../users';
 import { roundsRoutes } from './rounds-routes';
 import { MemorySessions, type Sessions } from './sessions';
 import { startRoutes } from './start-routes';
@@ -101,8 +105,10 @@ export interface WebServerOptions {
    * from the dashboard (GET /start). None by default: the page then says none are configured.
    */
   roundsDirs?: string[];
-  /** The document store (raw replies and attachments; activities/document-store.ts): the inbox shows replies from it. */
+  /** The document store published documents are copied from (default: the service's, var/documents or ROUNDS_DOCUMENTS_DIR). */
   documentsDir?: string;
+  /** The folder the Publish page writes a round's site to (ROUNDS_PUBLISH_DIR); without it the page only previews. */
+  publishDir?: string;
 }
 
 /**
@@ -128,7 +134,9 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     secure,
     outbox: opts.outboxDir ? new Outbox(opts.outboxDir) : undefined,
     roundsDirs: (opts.roundsDirs ?? []).map((d) => path.resolve(d)),
-    documentsDir: opts.documentsDir ? path.resolve(opts.documentsDir) : undefined,
+    documentsDir: path.resolve(opts.documentsDir ?? documentsDir(varDir())),
+    documents: new DocumentStore(opts.documentsDir ?? documentsDir(varDir())),
+    ...(opts.publishDir ? { publishDir: path.resolve(opts.publishDir) } : {}),
   };
   const css = fs.readFileSync(path.join(__dirname, 'style.css'));
 
@@ -214,6 +222,7 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
   await app.register(roundsRoutes, { web });
   await app.register(letterRoutes, { web });
   await app.register(publicationRoutes, { web });
+  await app.register(publishRoutes, { web });
   await app.register(startRoutes, { web });
   await app.register(outboxRoutes, { web });
   await app.register(deadlinesRoutes, { web });

@@ -185,7 +185,7 @@ export function registerPage(ctx: PageContext, v: RegisterView): string {
     : '';
   const body = html`
 <section class="summary" aria-label="Round summary">
-  <p><strong>${v.total}</strong> letters · <strong>${v.overdue}</strong> overdue · <a href="${base}/export.csv" download>Export the register as CSV</a></p>
+  <p><strong>${v.total}</strong> letters · <strong>${v.overdue}</strong> overdue · <a href="${base}/export.csv" download>Export the register as CSV</a>${ctx.session?.role === 'lead' ? html` · <a href="${base}/publish">Publish</a>` : ''}</p>
   <label for="round-progress">Progress</label>
   ${progress(done, v.total, 'round-progress')}
 </section>

@@ -59,12 +59,12 @@ export interface Dashboard {
 /** The dashboard on 127.0.0.1 (random port), with one user per role given. */
 export async function startDashboard(
   client: Client,
-  opts: { users?: [string, Role][]; outboxDir?: string; roundsDirs?: string[]; documentsDir?: string } = {},
+  opts: { users?: [string, Role][]; outboxDir?: string; roundsDirs?: string[]; documentsDir?: string; publishDir?: string } = {},
 ): Promise<Dashboard> {
   const usersFile = path.join(tempDir('rounds-users-'), 'users.json');
   const passwords: Record<string, string> = {};
   for (const [name, role] of opts.users ?? []) passwords[name] = (await addUser(usersFile, name, role)).password;
-  const server = await startWebServer({ client, port: 0, host: '127.0.0.1', usersFile, outboxDir: opts.outboxDir, roundsDirs: opts.roundsDirs, documentsDir: opts.documentsDir });
+  const server = await startWebServer({ client, port: 0, host: '127.0.0.1', usersFile, outboxDir: opts.outboxDir, roundsDirs: opts.roundsDirs, documentsDir: opts.documentsDir, publishDir: opts.publishDir });
   return { url: server.url, usersFile, passwords, close: server.close };
 }
 
