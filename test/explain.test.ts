@@ -110,6 +110,34 @@ describe('calendar changes (pure)', () => {
   });
 });
 
+describe('a change the letter already has; what a change would do (pure)', () => {
+  test('the same closure again, or a part of it, is already applied; a wider one is not; the preview says what would move and changes nothing', () => {
+    const l = letterOn('2020-10-13');
+    const week = { from: '2020-11-30', to: '2020-12-04', reason: 'office closed' };
+    const before = JSON.stringify(l.status());
+    expect(l.previewCalendar(week)).toEqual({
+      outcome: 'changes',
+      message:
+        'closed from Monday 30 November 2020 to Friday 4 December 2020: escalation moved from Tuesday 8 December 2020 to Tuesday 15 December 2020; ' +
+        'close moved from Friday 8 January 2021 to Friday 15 January 2021: office closed',
+    });
+    expect(l.previewCalendar({ from: '2020-11-31', reason: 'x' })).toEqual({ outcome: 'refused', message: "from: '2020-11-31' is not a date (November 2020 has 30 days)" });
+    expect(JSON.stringify(l.status())).toBe(before);
+    l.changeCalendar(week, '2020-10-20T10:00:00.000Z');
+    expect(() => l.refuseRepeatedCalendar(week)).toThrow('the letter is already closed from Monday 30 November 2020 to Friday 4 December 2020; nothing to change');
+    expect(() => l.refuseRepeatedCalendar({ from: '2020-12-01', reason: 'other' })).toThrow('the letter is already closed on Tuesday 1 December 2020; nothing to change');
+    expect(() => l.refuseRepeatedCalendar({ from: '2020-12-01', to: '2020-12-07', reason: 'longer' })).not.toThrow();
+    expect(l.previewCalendar(week).outcome).toBe('unchanged');
+  });
+
+  test('a corrected contact: the same addresses again (in any case) change nothing; any one different is a change', () => {
+    const l = letterOn('2020-10-13');
+    expect(() => l.validateCorrectAddress({ email: 'PCC@avon-and-somerset.example.org' })).toThrow(/^the letter already has these addresses \(pcc@avon-and-somerset\.example\.org; cc office@/);
+    expect(() => l.validateCorrectAddress({ email: 'pcc@avon-and-somerset.example.org', cc: [] })).not.toThrow();
+    expect(() => l.validateCorrectAddress({})).toThrow('give email, cc or escalateTo');
+  });
+});
+
 describe('where explanations are shown', () => {
   test('the letter page folds "Why this date?" under each date, escaped', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
