@@ -118,7 +118,7 @@ export async function benchReplies(opts: RepliesBenchOptions, work: string, clea
     }
     if (filedAt.size < letters.length) await sleep(1000);
   }
-  const inbox = await box.query(mb.inbox);
+  const inbox = await waitFor('the mailbox to answer', () => box.query(mb.inbox).catch(() => undefined), 120_000, 1000);
   // Where the mailbox workflow's time went: its poll activities (IMAP, parsing, storing) and the rest (filing).
   const history = await box.fetchHistory();
   const time = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;

@@ -40,6 +40,8 @@ export class InboxWatcher {
   private imap?: ImapFlow;
   private watcher?: fs.FSWatcher;
   private retry?: NodeJS.Timeout;
+  private wakeTimer?: NodeJS.Timeout;
+  private lastWake = 0;
 
   constructor(private readonly opts: InboxWatcherOptions) {
     this.client = new Client({ connection: opts.connection, namespace: opts.namespace });
@@ -52,7 +54,7 @@ export class InboxWatcher {
     else if (this.opts.source instanceof FolderSource) {
       const source = this.opts.source;
       source.uidValidity(); // creates the folder
-      this.watcher = fs.watch(source.dir, () => void this.wake());
+      this.watcher = fs.watch(source.dir, () => this.wakeSoon());
     }
     return this;
   }
@@ -70,6 +72,22 @@ export class InboxWatcher {
     }
   }
 
+  /**
+   * Wakes the poll at most once a second: a burst of new mail (an IDLE 'exists' per message) is
+   * one signal, not one each. The workflow reads everything there is once woken, and a stream of
+   * signals would make its workflow tasks fail over and over (a signal arriving while a task
+   * completes fails it with UnhandledCommand) and stall it: bench/README.md, replies.
+   */
+  wakeSoon(): void {
+    if (this.wakeTimer || this.stopped) return;
+    const delay = Math.max(0, this.lastWake + 1000 - Date.now());
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.lastWake = Date.now();
+      void this.wake();
+    }, delay);
+  }
+
   async wake(): Promise<void> {
     try {
       await this.client.workflow.getHandle(this.workflowId).signal(mb.mailArrived);
@@ -85,7 +103,7 @@ export class InboxWatcher {
     const client = new ImapFlow({ ...source.options });
     this.imap = client;
     client.on('error', (err: Error) => this.opts.report?.(`inbox: ${this.opts.source.description}: ${err.message}`));
-    client.on('exists', () => void this.wake());
+    client.on('exists', () => this.wakeSoon());
     client.on('close', () => {
       if (this.stopped) return;
       this.retry = setTimeout(() => void this.idle(0), 5000);
@@ -106,6 +124,7 @@ export class InboxWatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
+    clearTimeout(this.wakeTimer);
     this.watcher?.close();
     if (this.imap) {
       this.imap.removeAllListeners('close');
