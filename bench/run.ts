@@ -63,6 +63,8 @@ interface Options {
   cluster: boolean;
   /** Run the CLI and the worker from the sources (tsx) instead of the compiled build (dist/, `npm run build`). */
   sources: boolean;
+  /** The bench gives up after this many minutes. */
+  maxMinutes: number;
   out: string;
 }
 
@@ -77,6 +79,7 @@ function parseArgs(argv: string[]): Options {
     dashboard: true,
     cluster: false,
     sources: false,
+    maxMinutes: 25,
     out: '',
   };
   const int = (v: string | undefined, flag: string, min: number, max: number) => {
@@ -105,6 +108,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--no-dashboard') o.dashboard = false;
     else if (a === '--cluster') o.cluster = true;
     else if (a === '--sources') o.sources = true;
+    else if (a === '--max-minutes') o.maxMinutes = int(next(), a, 1, 600);
     else if (a === '--out') o.out = path.resolve(next());
     else if (a === '--help' || a === '-h') {
       console.log(fs.readFileSync(__filename, 'utf8').split('\n').filter((l) => l.startsWith('//')).join('\n'));
@@ -179,9 +183,9 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   const cleanup: (() => Promise<void> | void)[] = [];
   const hardDeadline = setTimeout(() => {
-    log('the bench ran for 25 minutes: giving up');
+    log(`the bench ran for ${opts.maxMinutes} minutes: giving up (--max-minutes)`);
     process.exit(3);
-  }, 25 * 60_000);
+  }, opts.maxMinutes * 60_000);
   hardDeadline.unref();
 
   try {
