@@ -101,9 +101,7 @@ export function createEmailActivities(config: EmailConfig) {
     const workflowId = run?.workflowId;
     // Stable across the retries of one activity, different for a letter started again.
     const key = run ? `${run.workflowId}/${run.runId}/${context!.info.activityId}` : undefined;
-    // A local activity (workflows/letter.ts) starts again at attempt 1 when its workflow task is
-    // retried by another worker, so every local attempt looks first.
-    if (journal && key && (context!.info.attempt > 1 || context!.info.isLocal)) {
+    if (journal && key && context!.info.attempt > 1) {
       const sent = journal.find(key);
       if (sent) {
         // Rare (a worker died between the server's 250 and telling Temporal), so worth a line in the log.

@@ -68,6 +68,8 @@ interface Options {
   replies?: number;
   /** Run the CLI and the worker from the sources (tsx) instead of the compiled build (dist/, `npm run build`). */
   sources: boolean;
+  /** The bench gives up after this many minutes. */
+  maxMinutes: number;
   out: string;
 }
 
@@ -82,6 +84,7 @@ function parseArgs(argv: string[]): Options {
     dashboard: true,
     cluster: false,
     sources: false,
+    maxMinutes: 25,
     out: '',
   };
   const int = (v: string | undefined, flag: string, min: number, max: number) => {
@@ -111,6 +114,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--cluster') o.cluster = true;
     else if (a === '--replies') o.replies = int(next(), a, 1, 50_000);
     else if (a === '--sources') o.sources = true;
+    else if (a === '--max-minutes') o.maxMinutes = int(next(), a, 1, 600);
     else if (a === '--out') o.out = path.resolve(next());
     else if (a === '--help' || a === '-h') {
       console.log(fs.readFileSync(__filename, 'utf8').split('\n').filter((l) => l.startsWith('//')).join('\n'));
@@ -186,9 +190,9 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   const cleanup: (() => Promise<void> | void)[] = [];
   const hardDeadline = setTimeout(() => {
-    log('the bench ran for 25 minutes: giving up');
+    log(`the bench ran for ${opts.maxMinutes} minutes: giving up (--max-minutes)`);
     process.exit(3);
-  }, 25 * 60_000);
+  }, opts.maxMinutes * 60_000);
   hardDeadline.unref();
 
   try {

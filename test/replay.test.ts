@@ -30,18 +30,6 @@ test('there is a recorded history of a finished letter in its publication window
   expect(patches).toContainEqual(expect.stringContaining('"id":"publish-window"'));
 });
 
-test("histories from before and after 'perf-local-send': emails as activities, then as local activities", () => {
-  const { EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: activity } = temporal.api.enums.v1.EventType;
-  const markers = (file: string) => readHistory(file).events.map((e) => e.markerRecordedEventAttributes?.markerName).filter(Boolean);
-  const activities = (file: string) => readHistory(file).events.filter((e) => e.eventType === activity).length;
-  for (const f of ['letter-lifecycle', 'letter-paused-extended-declined']) {
-    expect(files).toEqual(expect.arrayContaining([`${f}.binpb`, `${f}-before-local-send.binpb`]));
-    expect(activities(`${f}-before-local-send.binpb`)).toBeGreaterThan(0);
-    expect(activities(`${f}.binpb`)).toBe(0);
-    expect(markers(`${f}.binpb`)).toContain('core_local_activity');
-  }
-});
-
 test.each(files)('replays %s without non-determinism', async (file) => {
   const history = readHistory(file);
   expect(history.events.length).toBeGreaterThan(10);

@@ -9,7 +9,6 @@ import {
   log,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -59,26 +58,6 @@ const { makeLetterPdf } = proxyActivities<Activities>({
 /** After a letter's PDF could not be made: first wait before trying again, and the longest. */
 const PDF_RETRY_FIRST_MS = 10 * 60_000;
 const PDF_RETRY_MAX_MS = 24 * 60 * 60_000;
-
-/**
- * The same email as a local activity (issue 17, patch 'perf-local-send'): run by the worker that
- * runs the workflow task, inside it, its result recorded as a marker. A chase then costs one
- * workflow task instead of two plus an activity task (timer fired, schedule, activity
- * scheduled/started/completed, another workflow task): half the work for the server and the
- * worker when hundreds fall due at one moment. No heartbeat: a worker that dies mid-send fails
- * the workflow task, which another worker takes up (after the task's 10 s timeout) and sends
- * again unless the sent journal has it (activities/email.ts checks it for every local attempt).
- * Retries as above: within a minute they happen in the worker, longer backoffs are timers.
- */
-const { sendEmail: sendEmailLocally } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: ['HeaderInjectionError', 'SmtpPermanentError'],
-  },
-});
 
 const now = (): string => new Date().toISOString();
 
@@ -340,15 +319,12 @@ function tagged(m: EmailMessage, l: Letter): EmailMessage {
 /** Sends an email; returns the reason if the server refused it for good (retries are unlimited otherwise). */
 async function send(message: EmailMessage): Promise<string | undefined> {
   try {
-    // Letters whose histories already send with (non-local) activities keep doing so.
-    await (patched('perf-local-send') ? sendEmailLocally : sendEmail)(message);
+    await sendEmail(message);
     return undefined;
   } catch (err) {
-    // An activity's refusal comes wrapped in an ActivityFailure; a local activity's, as the ApplicationFailure itself.
-    const cause = err instanceof ActivityFailure ? err.cause : err;
-    if (cause instanceof ApplicationFailure) {
-      log.warn('email failed permanently', { messageId: message.messageId, error: cause.message });
-      return cause.message;
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
+      log.warn('email failed permanently', { messageId: message.messageId, error: err.cause.message });
+      return err.cause.message;
     }
     throw err;
   }
