@@ -12,6 +12,7 @@ import { letterInputs, startRequest } from '../client/letters';
 import { queries } from '../client/queries';
 import { loadRoundFolder } from '../client/round-folder';
 import * as api from '../workflows/letter-api';
+import type { letter } from '../workflows/letter';
 
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
         while (next < inputs.length) {
           const input = inputs[next++];
           try {
-            await client.workflow.start(api.WORKFLOW_TYPE, startRequest(input, taskQueue));
+            await client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, startRequest(input, taskQueue));
             started++;
           } catch (err) {
             if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

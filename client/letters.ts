@@ -10,6 +10,7 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { CALENDAR_YEARS, holidayTableFrom } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
+import type { letter } from '../workflows/letter';
 import { cleanLetterInput } from '../domain/letter-input';
 import { planLetter, resolveSentOn } from '../domain/start';
 import type { RoundPlan } from '../domain/round';
@@ -117,7 +118,9 @@ export async function startLetters(client: Client, inputs: LetterInput[], opts: 
       const input = inputs[next++];
       const workflowId = api.workflowIdFor(input.roundId, input.letterId);
       try {
-        await client.workflow.start(api.WORKFLOW_TYPE, startRequest(input));
+        // Typed by the workflow function (a type-only import: the CLI never loads workflow code), so
+        // startRequest's args must be the letter workflow's parameters.
+        await client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, startRequest(input));
         result.started.push(workflowId);
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
