@@ -21,6 +21,7 @@ import { registerCounts, registerPage } from '../client/register-query';
 import { BARE_TASK_QUEUE } from './bare-worker';
 import { loadRoundFolder } from '../client/round-folder';
 import * as api from '../workflows/letter-api';
+import type { letter } from '../workflows/letter';
 
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
         while (next < inputs.length) {
           const input = inputs[next++];
           try {
-            await client.workflow.start(api.WORKFLOW_TYPE, startRequest(input, taskQueue));
+            await client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, startRequest(input, taskQueue));
             started++;
           } catch (err) {
             if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

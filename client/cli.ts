@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { isDocumentKey, DOCUMENT_KEYS, type DocumentKey } from '../domain/documents';
 import { isLetterState, LETTER_STATES, type LetterState as LetterStateName } from '../domain/states';
 import { ExitError, RoundsError } from '../domain/errors';
+import { STAFF_ACTIONS } from '../domain/staff-actions';
 import { connectClient, notReady, temporalSettings, type TemporalSettings } from '../worker/connection';
 import { PROJECT_ROOT } from '../worker/paths';
 import { causeChain, describeError, grpcCode, SystemError, temporalFailure, UserError } from './errors';
@@ -247,26 +248,26 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 
   const docsOption = () => new Option('--doc <key...>', `document keys: ${DOCUMENT_KEYS.join(', ')}`).argParser(collectDocs);
   program
-    .command('receive <workflowId>')
-    .description('record receipt of documents')
+    .command(`${STAFF_ACTIONS.receipt.command} <workflowId>`)
+    .description(STAFF_ACTIONS.receipt.describe)
     .addOption(docsOption().makeOptionMandatory())
     .option('--on <date>', 'date received (default today)')
     .option('--by <name>', 'who recorded it')
     .option('--note <text>', 'a note')
     .action(async (id: string, o: { doc: DocumentKey[]; on?: string; by?: string; note?: string }) => {
-      const s = await updateLetter(await workerClient(), id, 'recordReceipt', { documents: o.doc, receivedOn: o.on, by: by(o), note: o.note });
+      const s = await updateLetter(await workerClient(), id, STAFF_ACTIONS.receipt.update, { documents: o.doc, receivedOn: o.on, by: by(o), note: o.note });
       say(`${id}: ${s.state}; outstanding: ${s.outstanding.join(', ') || 'nothing'}`);
     });
 
   program
-    .command('decline <workflowId>')
-    .description('record that the recipient declined (some documents, or all outstanding ones)')
+    .command(`${STAFF_ACTIONS.decline.command} <workflowId>`)
+    .description(STAFF_ACTIONS.decline.describe)
     .requiredOption('--reason <text>', 'why, in their words')
     .addOption(docsOption())
     .option('--on <date>', 'date of the decline (default today)')
     .option('--by <name>', 'who recorded it')
     .action(async (id: string, o: { doc?: DocumentKey[]; reason: string; on?: string; by?: string }) => {
-      const s = await updateLetter(await workerClient(), id, 'recordDecline', { documents: o.doc, reason: o.reason, on: o.on, by: by(o) });
+      const s = await updateLetter(await workerClient(), id, STAFF_ACTIONS.decline.update, { documents: o.doc, reason: o.reason, on: o.on, by: by(o) });
       say(`${id}: ${s.state}; outstanding: ${s.outstanding.join(', ') || 'nothing'}`);
     });
 
@@ -325,8 +326,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 
   selectable(
     program
-      .command('extend [workflowId]')
-      .description('move the remaining steps later: to a date, or by working days (one letter, or a selection)')
+      .command(`${STAFF_ACTIONS.extend.command} [workflowId]`)
+      .description(`${STAFF_ACTIONS.extend.describe} (one letter, or a selection)`)
       .addOption(new Option('--until <date>', 'the new date of the next action').conflicts('workingDays'))
       .addOption(new Option('--working-days <n>', 'move every remaining step by n working days').argParser(parsePositiveInt('--working-days')))
       .option('--reason <text>', 'why')
@@ -334,13 +335,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   ).action(async (id: string | undefined, o: Selection & { until?: string; workingDays?: number; reason?: string; by?: string }) => {
     if (!o.until && !o.workingDays) throw new UserError('extend: give --until <date> or --working-days <n>');
     const what = o.until ? `extend to ${o.until}` : `extend by ${o.workingDays} working days`;
-    await act(id, o, 'extendDeadline', { until: o.until, workingDays: o.workingDays, reason: o.reason, by: by(o) }, nextText, what);
+    await act(id, o, STAFF_ACTIONS.extend.update, { until: o.until, workingDays: o.workingDays, reason: o.reason, by: by(o) }, nextText, what);
   });
 
-  for (const [name, update, description] of [
-    ['pause', 'pause', 'stop chasing until resumed'],
-    ['withdraw', 'withdraw', 'withdraw the letter: nothing more is sent'],
-  ] as const) {
+  for (const { command: name, update, describe: description } of [STAFF_ACTIONS.pause, STAFF_ACTIONS.withdraw]) {
     selectable(
       program
         .command(`${name} [workflowId]`)
@@ -353,21 +351,21 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   }
   selectable(
     program
-      .command('resume [workflowId]')
-      .description('resume chasing; the remaining steps move later by the working days paused (one letter, or a selection)')
+      .command(`${STAFF_ACTIONS.resume.command} [workflowId]`)
+      .description(`${STAFF_ACTIONS.resume.describe} (one letter, or a selection)`)
       .option('--by <name>', 'who'),
   ).action(async (id: string | undefined, o: Selection & { by?: string }) => {
-    await act(id, o, 'resume', { by: by(o) }, nextText, 'resume');
+    await act(id, o, STAFF_ACTIONS.resume.update, { by: by(o) }, nextText, 'resume');
   });
   selectable(
     program
-      .command('note [workflowId] [text...]')
-      .description("add a note to the letter's timeline (one letter: note <id> <text>; or a selection: note --round <id> <text>)")
+      .command(`${STAFF_ACTIONS.note.command} [workflowId] [text...]`)
+      .description(`${STAFF_ACTIONS.note.describe} (one letter: note <id> <text>; or a selection: note --round <id> <text>)`)
       .option('--by <name>', 'who'),
   ).action(async (id: string | undefined, words: string[], o: Selection & { by?: string }) => {
     const selected = ['round', 'state', 'overdue', 'organisation', 'ids'].some((k) => o[k as keyof Selection] !== undefined);
     const text = (selected && id !== undefined ? [id, ...words] : words).join(' ');
-    await act(selected ? undefined : id, o, 'addNote', { text, by: by(o) }, () => 'note added', 'add the note to');
+    await act(selected ? undefined : id, o, STAFF_ACTIONS.note.update, { text, by: by(o) }, () => 'note added', 'add the note to');
   });
 
   // ---- issue 16: calendar changes and round-wide actions ----

@@ -13,6 +13,7 @@ import type { Policy } from '../domain/policy';
 import fs from 'node:fs';
 import { DocumentStore, documentsDir, type DocumentRef } from '../activities/document-store';
 import { coverNoteFields, renderCoverNote } from '../domain/cover-note';
+import type { letter } from '../workflows/letter';
 import { cleanLetterInput } from '../domain/letter-input';
 import { officeFormatOf } from '../domain/letters/office';
 import { planLetter, resolveSentOn } from '../domain/start';
@@ -170,7 +171,9 @@ export async function startLetters(client: Client, inputs: LetterInput[], opts: 
       const input = inputs[next++];
       const workflowId = api.workflowIdFor(input.roundId, input.letterId);
       try {
-        await client.workflow.start(api.WORKFLOW_TYPE, startRequest(input));
+        // Typed by the workflow function (a type-only import: the CLI never loads workflow code), so
+        // startRequest's args must be the letter workflow's parameters.
+        await client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, startRequest(input));
         result.started.push(workflowId);
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

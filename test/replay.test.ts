@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
 import { HISTORIES_DIR, readHistory } from './support/histories';
 import { workflowBundle } from './support/temporal';
 import { PAYLOAD_CONVERTER_PATH } from '../worker/bundle';
@@ -38,4 +39,20 @@ test.each(files)('replays %s without non-determinism', async (file) => {
     history,
     file,
   );
+});
+
+// The other way round (as the SDK's own test-replay.ts does): a history the code would not have
+// written must fail with DeterminismViolationError, so the test above is known to bite.
+describe('a history the workflow code did not write fails to replay', () => {
+  const { EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: scheduled } = temporal.api.enums.v1.EventType;
+  const replay = async (history: temporal.api.history.v1.IHistory, name: string) =>
+    Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH } }, history, name);
+
+  test('the first email is another activity in the history (as if the code had renamed sendEmail)', async () => {
+    const history = readHistory('letter-lifecycle.binpb');
+    const first = history.events.find((e) => e.eventType === scheduled);
+    expect(first?.activityTaskScheduledEventAttributes?.activityType?.name).toBe('sendEmail');
+    first!.activityTaskScheduledEventAttributes!.activityType!.name = 'sendFax';
+    await expect(replay(history, 'letter-lifecycle-renamed-activity')).rejects.toThrow(DeterminismViolationError);
+  });
 });

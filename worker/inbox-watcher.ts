@@ -9,6 +9,7 @@ import { ImapFlow } from 'imapflow';
 import { FolderSource, ImapSource, type MailSource } from '../activities/inbox';
 import { TASK_QUEUE } from '../workflows/letter-api';
 import * as mb from '../workflows/mailbox-api';
+import type { mailbox } from '../workflows/mailbox';
 
 export interface InboxWatcherOptions {
   connection: ConnectionLike;
@@ -62,7 +63,7 @@ export class InboxWatcher {
   /** Starts the mailbox workflow unless it is running. */
   async ensureWorkflow(): Promise<void> {
     try {
-      await this.client.workflow.start(mb.MAILBOX_WORKFLOW_TYPE, {
+      await this.client.workflow.start<typeof mailbox>(mb.MAILBOX_WORKFLOW_TYPE, {
         workflowId: this.workflowId,
         taskQueue: this.opts.taskQueue ?? TASK_QUEUE,
         args: [{ pollSeconds: this.opts.pollSeconds }],

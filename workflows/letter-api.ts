@@ -20,19 +20,21 @@ import type {
   ResumePayload,
   WithdrawPayload,
 } from '../domain/types';
+import { STAFF_ACTIONS as A } from '../domain/staff-actions';
 
 export const TASK_QUEUE = 'request-rounds';
 export const WORKFLOW_TYPE = 'letter';
 
 /** For tools that can only signal (e.g. `temporal workflow signal`); validated like recordReceipt, a bad one is recorded as rejected. */
 export const documentsReceived = defineSignal<[ReceiptPayload]>('documentsReceived');
-export const recordReceipt = defineUpdate<LetterStatus, [ReceiptPayload]>('recordReceipt');
-export const recordDecline = defineUpdate<LetterStatus, [DeclinePayload]>('recordDecline');
-export const extendDeadline = defineUpdate<LetterStatus, [ExtendPayload]>('extendDeadline');
-export const pause = defineUpdate<LetterStatus, [PausePayload]>('pause');
-export const resume = defineUpdate<LetterStatus, [ResumePayload]>('resume');
-export const withdraw = defineUpdate<LetterStatus, [WithdrawPayload]>('withdraw');
-export const addNote = defineUpdate<LetterStatus, [NotePayload]>('addNote');
+// The seven staff actions' updates, named in domain/staff-actions.ts.
+export const recordReceipt = defineUpdate<LetterStatus, [ReceiptPayload]>(A.receipt.update);
+export const recordDecline = defineUpdate<LetterStatus, [DeclinePayload]>(A.decline.update);
+export const extendDeadline = defineUpdate<LetterStatus, [ExtendPayload]>(A.extend.update);
+export const pause = defineUpdate<LetterStatus, [PausePayload]>(A.pause.update);
+export const resume = defineUpdate<LetterStatus, [ResumePayload]>(A.resume.update);
+export const withdraw = defineUpdate<LetterStatus, [WithdrawPayload]>(A.withdraw.update);
+export const addNote = defineUpdate<LetterStatus, [NotePayload]>(A.note.update);
 export const status = defineQuery<LetterStatus>('status');
 // Publication (issue 14): a document received by post or by hand (its bytes in the document store), and what may be published.
 export const attachDocument = defineUpdate<LetterStatus, [AttachDocumentPayload]>('attachDocument');

@@ -5,6 +5,7 @@
 // changes nothing and the page shows the workflow's own message beside the form.
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { STAFF_ACTIONS } from '../../domain/staff-actions';
 import type { DeclinePayload, ExtendPayload, NotePayload, PausePayload, ReceiptPayload, ResumePayload, WithdrawPayload } from '../../domain/types';
 import { workflowIdFor } from '../../workflows/letter-api';
 import { UserError } from '../errors';
@@ -95,31 +96,31 @@ async function sendForm(client: Client, workflowId: string, form: LetterForm, b:
   const clean = <T extends object>(p: T): T => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as T;
   switch (form) {
     case 'receipt':
-      await updateLetter(client, workflowId, 'recordReceipt', clean<ReceiptPayload>({ documents: list(b.documents) as ReceiptPayload['documents'], receivedOn: opt(b.receivedOn), by, note: opt(b.note) }));
+      await updateLetter(client, workflowId, STAFF_ACTIONS.receipt.update, clean<ReceiptPayload>({ documents: list(b.documents) as ReceiptPayload['documents'], receivedOn: opt(b.receivedOn), by, note: opt(b.note) }));
       return;
     case 'decline': {
       const docs = list(b.documents) as ReceiptPayload['documents'];
-      await updateLetter(client, workflowId, 'recordDecline', clean<DeclinePayload>({ documents: docs.length > 0 ? docs : undefined, reason: str(b.reason).trim(), on: opt(b.on), by }));
+      await updateLetter(client, workflowId, STAFF_ACTIONS.decline.update, clean<DeclinePayload>({ documents: docs.length > 0 ? docs : undefined, reason: str(b.reason).trim(), on: opt(b.on), by }));
       return;
     }
     case 'extend': {
       const days = opt(b.workingDays);
       const workingDays = days === undefined ? undefined : /^\d+$/.test(days) ? Number(days) : (days as unknown as number);
-      await updateLetter(client, workflowId, 'extendDeadline', clean<ExtendPayload>({ until: opt(b.until), workingDays, reason: opt(b.reason), by }));
+      await updateLetter(client, workflowId, STAFF_ACTIONS.extend.update, clean<ExtendPayload>({ until: opt(b.until), workingDays, reason: opt(b.reason), by }));
       return;
     }
     case 'pause':
-      await updateLetter(client, workflowId, 'pause', clean<PausePayload>({ reason: opt(b.reason), by }));
+      await updateLetter(client, workflowId, STAFF_ACTIONS.pause.update, clean<PausePayload>({ reason: opt(b.reason), by }));
       return;
     case 'resume':
-      await updateLetter(client, workflowId, 'resume', clean<ResumePayload>({ by }));
+      await updateLetter(client, workflowId, STAFF_ACTIONS.resume.update, clean<ResumePayload>({ by }));
       return;
     case 'withdraw':
       if (str(b.confirm) !== 'yes') throw new UserError('tick “Yes, withdraw this letter” to confirm');
-      await updateLetter(client, workflowId, 'withdraw', clean<WithdrawPayload>({ reason: opt(b.reason), by }));
+      await updateLetter(client, workflowId, STAFF_ACTIONS.withdraw.update, clean<WithdrawPayload>({ reason: opt(b.reason), by }));
       return;
     case 'note':
-      await updateLetter(client, workflowId, 'addNote', clean<NotePayload>({ text: str(b.text), by }));
+      await updateLetter(client, workflowId, STAFF_ACTIONS.note.update, clean<NotePayload>({ text: str(b.text), by }));
       return;
   }
 }

@@ -9,9 +9,11 @@ import { html, join, type SafeHtml } from './html';
 import { csrfField, page, type PageContext } from './layout';
 import { publicationSection } from './publication-view';
 import { letterHref, roundHref, stateLabel } from './views';
+import { STAFF_ACTION_NAMES, type StaffAction } from '../../domain/staff-actions';
 
-export const LETTER_FORMS = ['receipt', 'decline', 'extend', 'pause', 'resume', 'withdraw', 'note'] as const;
-export type LetterForm = (typeof LETTER_FORMS)[number];
+/** One form per staff action (domain/staff-actions.ts), named as the action. */
+export const LETTER_FORMS: readonly StaffAction[] = STAFF_ACTION_NAMES;
+export type LetterForm = StaffAction;
 
 export const DONE_MESSAGES: Record<LetterForm, string> = {
   receipt: 'Receipt recorded.',
