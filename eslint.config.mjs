@@ -61,10 +61,10 @@ export default defineConfig(
     },
   },
   {
-    // Reading .docx bytes (ZIP deflate) needs zlib. Only the CLI and dashboard import domain/letters/; the workflow
+    // Reading .docx bytes (ZIP deflate) needs zlib. Only the CLI and dashboard import domain/letter-file/; the workflow
     // bundle never reaches it (workflows/index.ts -> letter.ts -> domain/{email,letter,...}), so zlib is allowed
     // here and nowhere else.
-    files: ['domain/letters/zip.ts'],
+    files: ['domain/letter-file/zip.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -2,7 +2,7 @@
 // cursor (UIDVALIDITY and last UID), each parsed with mailparser and kept, raw and with its
 // attachments, in the document store; the workflow gets only an IncomingMail (references).
 // Two sources: an IMAP mailbox (IMAP_URL, imapflow), or, by default, a local folder that the
-// mail sink fills with mail addressed to the coordinator (worker/mail-sink.ts).
+// mail sink fills with mail addressed to the coordinator (worker/dev/mail-sink.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';

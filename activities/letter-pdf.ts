@@ -1,7 +1,7 @@
 // The letter as a PDF, for sending it as offices do (`rounds start --send`): a PDF letter is
 // attached as it is (the client stored it when the round started); any other letter (.md, .txt,
 // .html, and .docx through mammoth) is the HTML the letter parser's renderer made of it
-// (domain/letters/render.ts), printed to A4 by headless Chromium through playwright-core.
+// (domain/letter-file/render.ts), printed to A4 by headless Chromium through playwright-core.
 // The PDF goes into the content-addressed document store before anything is sent, and the
 // workflow keeps only its reference, so the email activity (and any retry of it) attaches
 // exactly those bytes and the timeline can say what was sent.

@@ -3,7 +3,7 @@
 // memory once ready and after a small round. Run with `node -r tsx/cjs bench/compiled-build.ts`
 // after `npm run build`. Modes alternate, so that a busy machine weighs on both alike.
 import { DevServer, generateRound, runRounds, sleep, tempDir, WorkerProcess } from '../test/faults/support/processes';
-import { MailSink } from '../worker/mail-sink';
+import { MailSink } from '../worker/dev/mail-sink';
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { Connection } from '@temporalio/client';
 

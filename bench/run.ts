@@ -21,11 +21,11 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { listLetters, queries } from '../client/queries';
-import { DEV_SERVER_SQLITE_PRAGMAS } from '../worker/temporal-binaries';
+import { DEV_SERVER_SQLITE_PRAGMAS } from '../worker/dev/temporal-binaries';
 import type { LetterStatus } from '../domain/types';
-import { MailSink, type SinkMessage } from '../worker/mail-sink';
+import { MailSink, type SinkMessage } from '../worker/dev/mail-sink';
 import { ensureSearchAttributes } from '../worker/search-attributes';
-import { requireBinary } from '../worker/temporal-binaries';
+import { requireBinary } from '../worker/dev/temporal-binaries';
 import * as api from '../workflows/letter-api';
 import {
   cpuSeconds,

@@ -1,7 +1,7 @@
 // What `rounds check` prints (and `rounds start` when the round has errors): every field of
 // every letter with where it came from, then the problems. Loaded only by those commands.
 import { formatIssue, type RoundPlan } from '../domain/round';
-import { terminalLines } from './format';
+import { terminalLines } from './terminal-format';
 import { hasErrors } from './round-folder';
 
 export function checkJson(plan: RoundPlan) {

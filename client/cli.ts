@@ -12,7 +12,7 @@ import { STAFF_ACTIONS } from '../domain/staff-actions';
 import { connectClient, notReady, temporalSettings, type TemporalSettings } from '../worker/connection';
 import { PROJECT_ROOT } from '../worker/paths';
 import { causeChain, describeError, grpcCode, SystemError, temporalFailure, UserError } from './errors';
-import { formatExplanations, formatLetter, formatRegister, formatRegisterFooter, formatRounds, terminalSafe, when } from './format';
+import { formatExplanations, formatLetter, formatRegister, formatRegisterFooter, formatRounds, terminalSafe, when } from './terminal-format';
 import { letterInputs, letterStatus, NO_WORKER, pdfLettersForSending, startLetters, updateLetter, workerPolling } from './letters';
 // Commands load what only they need when they run (the round-folder parser, the worker, the web
 // server, the demo's test server): `rounds status` started in 0.75 s when everything loaded eagerly.

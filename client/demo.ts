@@ -9,13 +9,13 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { DocumentKey } from '../domain/documents';
 import { formatIssue } from '../domain/round';
 import type { LetterStatus } from '../domain/types';
-import { MailSink } from '../worker/mail-sink';
+import { MailSink } from '../worker/dev/mail-sink';
 import { ensureSearchAttributes } from '../worker/search-attributes';
-import { timeSkippingServerOptions } from '../worker/temporal-binaries';
+import { timeSkippingServerOptions } from '../worker/dev/temporal-binaries';
 import { createLetterWorker } from '../worker/worker';
 import { workflowIdFor } from '../workflows/letter-api';
 import { UserError } from './errors';
-import { formatLetter } from './format';
+import { formatLetter } from './terminal-format';
 import { letterInputs, letterStatus, startLetters, updateLetter } from './letters';
 import { hasErrors, loadRoundFolder } from './round-folder';
 

@@ -7,7 +7,7 @@ import { DocumentStore, documentsDir } from '../activities/document-store';
 import { humanTime } from '../domain/time-format';
 import * as mb from '../workflows/mailbox-api';
 import { UserError } from './errors';
-import { CLI_TIMEZONE } from './format';
+import { CLI_TIMEZONE } from './terminal-format';
 import { varDir } from './users';
 
 const NOT_RUNNING = 'the mailbox workflow is not running: start the service (`npm start` or `rounds worker`), which starts it';

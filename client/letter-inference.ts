@@ -1,11 +1,11 @@
 // Turns a letter file into what the round planner needs from it, using the letter parser:
 // who it is to, what it asks for, its date, and the letter rendered for sending. A Word or
-// PDF letter is converted to HTML first (domain/letters/docx.ts, pdf.ts), and the places the
+// PDF letter is converted to HTML first (domain/letter-file/docx.ts, pdf.ts), and the places the
 // parser names are given as pages and paragraphs rather than lines of that HTML.
-import { decodeLetterBytes, parseLetter, renderLetter, type Inferred, type LetterIssue, type LetterSource } from '../domain/letters';
-import { docxToLetterHtml } from '../domain/letters/docx';
-import { officeFormatOf, withPositions } from '../domain/letters/office';
-import { pdfToLetterHtml } from '../domain/letters/pdf';
+import { decodeLetterBytes, parseLetter, renderLetter, type Inferred, type LetterIssue, type LetterSource } from '../domain/letter-file';
+import { docxToLetterHtml } from '../domain/letter-file/docx';
+import { officeFormatOf, withPositions } from '../domain/letter-file/office';
+import { pdfToLetterHtml } from '../domain/letter-file/pdf';
 import type { LetterInference, RoundIssue } from '../domain/round';
 
 export async function inferFromLetterFile(file: string, bytes: Uint8Array): Promise<LetterInference> {

@@ -15,7 +15,7 @@ import { DocumentStore, documentsDir, type DocumentRef } from '../activities/doc
 import { coverNoteFields, renderCoverNote } from '../domain/cover-note';
 import type { letter } from '../workflows/letter';
 import { cleanLetterInput } from '../domain/letter-input';
-import { officeFormatOf } from '../domain/letters/office';
+import { officeFormatOf } from '../domain/letter-file/office';
 import { planLetter, resolveSentOn } from '../domain/start';
 import type { RoundPlan } from '../domain/round';
 import { recipientKeys } from '../domain/replies';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatBytes } from '../domain/bytes';
 import { parseRecipientsCsv, parseRoundYaml, planRound, ROUND_LIMITS, type LetterInference, type RoundIssue, type RoundPlan } from '../domain/round';
-import { OFFICE_LIMITS, officeFormatOf } from '../domain/letters/office';
+import { OFFICE_LIMITS, officeFormatOf } from '../domain/letter-file/office';
 import { scheduleIssues } from '../domain/start';
 import { inferFromLetterFile } from './letter-inference';
 

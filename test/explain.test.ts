@@ -153,7 +153,7 @@ describe('where explanations are shown', () => {
 
   test('`rounds show --explain` prints one paragraph per step', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { formatExplanations } = require('../client/format') as typeof import('../client/format');
+    const { formatExplanations } = require('../client/terminal-format') as typeof import('../client/terminal-format');
     const text = formatExplanations(letterOn('2020-12-01').status());
     expect(text.split('\n')[0]).toMatch(/: how its dates were worked out$/);
     expect(text).toContain("  close (step 4): 60 working days after Tuesday 1 December 2020 (the letter's date), so Friday 26 February 2021, at 09:30 GMT.");

@@ -1,6 +1,6 @@
 // What the CLI prints for people: control and bidi-override characters from notes, names and
 // files shown as visible escapes; every instant in one human format (the dashboard's).
-import { formatLetter, formatRegister, table, terminalSafe } from '../client/format';
+import { formatLetter, formatRegister, table, terminalSafe } from '../client/terminal-format';
 import { longDateTime } from '../client/web/format';
 import type { LetterStatus } from '../domain/types';
 import { humanTime } from '../domain/time-format';

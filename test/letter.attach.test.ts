@@ -11,11 +11,11 @@ import { chromiumWarning } from '../activities/chromium';
 import { createLetterPdfActivities } from '../activities/letter-pdf';
 import { DocumentStore } from '../activities/document-store';
 import { letterInputs, letterStatus, startLetters, startRequest, storeLetterPdfs } from '../client/letters';
-import { formatLetter } from '../client/format';
+import { formatLetter } from '../client/terminal-format';
 import { loadRoundFolder } from '../client/round-folder';
-import { parseLetter } from '../domain/letters';
-import { extractDocumentText } from '../domain/letters/extract';
-import { pdfToLetterHtml } from '../domain/letters/pdf';
+import { parseLetter } from '../domain/letter-file';
+import { extractDocumentText } from '../domain/letter-file/extract';
+import { pdfToLetterHtml } from '../domain/letter-file/pdf';
 import type { LetterInput, LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
 import { roundsInProcess } from './support/cli';
@@ -42,7 +42,7 @@ function requestSentence(letterId: string): string {
 }
 
 /**
- * What a PDF says, read with the project's own PDF reader (domain/letters/pdf.ts): its plain text,
+ * What a PDF says, read with the project's own PDF reader (domain/letter-file/pdf.ts): its plain text,
  * and its request sentence as the letter parser finds it there (a seed letter's footnotes sit in
  * the middle of that sentence, where its page broke, so the sentence is not one run of text).
  */

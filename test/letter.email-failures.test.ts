@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as api from '../workflows/letter-api';
-import { MailSink } from '../worker/mail-sink';
+import { MailSink } from '../worker/dev/mail-sink';
 import { letterInput, startLetter, withLetterWorker } from './support/temporal';
 
 const world = withLetterWorker(async () => new MailSink({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-')), refuse: /^nobody@/ }).start());

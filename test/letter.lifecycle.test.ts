@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import * as api from '../workflows/letter-api';
 import type { letter } from '../workflows/letter';
-import type { MailSink } from '../worker/mail-sink';
+import type { MailSink } from '../worker/dev/mail-sink';
 import { recordHistory } from './support/histories';
 import { letterInput, letterWorker, mailSink, parsedMail, timeSkippingEnv } from './support/temporal';
 

@@ -3,10 +3,10 @@
 // text versions; a scan is reported plainly; hostile files are refused with a message.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseLetter, type ParsedLetter } from '../domain/letters';
-import { docxToLetterHtml } from '../domain/letters/docx';
-import { OFFICE_LIMITS, type ConvertedLetter } from '../domain/letters/office';
-import { pdfToLetterHtml } from '../domain/letters/pdf';
+import { parseLetter, type ParsedLetter } from '../domain/letter-file';
+import { docxToLetterHtml } from '../domain/letter-file/docx';
+import { OFFICE_LIMITS, type ConvertedLetter } from '../domain/letter-file/office';
+import { pdfToLetterHtml } from '../domain/letter-file/pdf';
 import {
   SEEDS, SEED_DIR, docxParts, encryptedPdf, manyPagesPdf, scannedPdf, seedDocx, seedPdf, zipOf,
 } from './support/office-letters';
@@ -136,7 +136,7 @@ describe('hostile files are refused with a clear message, or read safely', () =>
 });
 
 test('the text of a Word or PDF attachment (for replies): the same readers, plain text', async () => {
-  const { extractDocumentText } = await import('../domain/letters/extract');
+  const { extractDocumentText } = await import('../domain/letter-file/extract');
   const REQUEST = 'would be willing to share with my office a copy of';
   for (const [bytes, name] of [[await seedDocx('kent'), 'reply.docx'], [await seedPdf('kent'), 'reply.pdf']] as const) {
     const r = (await extractDocumentText(bytes, name))!;

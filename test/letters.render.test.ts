@@ -3,7 +3,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import fc from 'fast-check';
-import { renderLetter } from '../domain/letters';
+import { renderLetter } from '../domain/letter-file';
 
 const DIR = join(__dirname, '..', 'examples', 'vru-2020', 'letters');
 const read = (file: string) => readFileSync(join(DIR, file), 'utf8');

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import fc from 'fast-check';
 import { DOCUMENT_KEYS } from '../domain/documents';
-import { decodeLetterBytes, parseLetter, type ParsedLetter } from '../domain/letters';
+import { decodeLetterBytes, parseLetter, type ParsedLetter } from '../domain/letter-file';
 
 const DIR = join(__dirname, '..', 'examples', 'vru-2020', 'letters');
 const SEEDS = readdirSync(DIR)

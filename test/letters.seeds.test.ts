@@ -2,7 +2,7 @@
 // The letters are the project's own copy (examples/vru-2020/letters), never ../shared.
 import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
-import { parseLetter, type Inferred, type ParsedLetter } from '../domain/letters';
+import { parseLetter, type Inferred, type ParsedLetter } from '../domain/letter-file';
 
 const DIR = join(__dirname, '..', 'examples', 'vru-2020', 'letters');
 

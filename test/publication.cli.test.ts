@@ -12,7 +12,7 @@ import { DocumentStore } from '../activities/document-store';
 import { startLetters } from '../client/letters';
 import { localDateOf } from '../domain/calendar';
 import { DEFAULT_POLICY } from '../domain/policy';
-import type { MailSink } from '../worker/mail-sink';
+import type { MailSink } from '../worker/dev/mail-sink';
 import { devServerEnv, tempDir } from './support/browser';
 import { roundsInProcess } from './support/cli';
 import { letterInput, letterWorker, mailSink } from './support/temporal';

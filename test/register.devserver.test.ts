@@ -6,7 +6,7 @@ import { letterMemo } from '../client/letter-memo';
 import { queries, type LetterRow } from '../client/queries';
 import { registerCounts, registerPage, registerPageNumber, registerRows } from '../client/register-query';
 import { ensureSearchAttributes } from '../worker/search-attributes';
-import { devServerOptions } from '../worker/temporal-binaries';
+import { devServerOptions } from '../worker/dev/temporal-binaries';
 import * as api from '../workflows/letter-api';
 import { rounds } from './support/cli';
 

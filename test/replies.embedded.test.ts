@@ -12,7 +12,7 @@ import * as api from '../workflows/letter-api';
 import type { letter } from '../workflows/letter';
 import * as mb from '../workflows/mailbox-api';
 import { InboxWatcher } from '../worker/inbox-watcher';
-import { MailSink } from '../worker/mail-sink';
+import { MailSink } from '../worker/dev/mail-sink';
 import { createLetterWorker } from '../worker/worker';
 import { rounds } from './support/cli';
 import { letterInput, timeSkippingEnv, workflowBundle } from './support/temporal';

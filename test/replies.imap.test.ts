@@ -15,7 +15,7 @@ import type { letter } from '../workflows/letter';
 import * as api from '../workflows/letter-api';
 import type { mailbox } from '../workflows/mailbox';
 import * as mb from '../workflows/mailbox-api';
-import type { MailSink } from '../worker/mail-sink';
+import type { MailSink } from '../worker/dev/mail-sink';
 import { InboxWatcher } from '../worker/inbox-watcher';
 import { createLetterWorker } from '../worker/worker';
 import { Dovecot, DOMAIN, USER } from './support/dovecot';

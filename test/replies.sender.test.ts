@@ -20,7 +20,7 @@ import type { letter } from '../workflows/letter';
 import * as api from '../workflows/letter-api';
 import type { mailbox } from '../workflows/mailbox';
 import * as mb from '../workflows/mailbox-api';
-import { MailSink } from '../worker/mail-sink';
+import { MailSink } from '../worker/dev/mail-sink';
 import { createLetterWorker } from '../worker/worker';
 import { devServerEnv } from './support/browser';
 import { rounds } from './support/cli';

@@ -23,7 +23,7 @@ import { createLetterWorker } from '../worker/worker';
 import { devServerEnv, launchBrowser, signIn, startDashboard, WebAgent, type Dashboard } from './support/browser';
 import { letterInput, mailSink, SHORT_POLICY, workflowBundle } from './support/temporal';
 import { waitFor } from './support/wait';
-import type { MailSink } from '../worker/mail-sink';
+import type { MailSink } from '../worker/dev/mail-sink';
 
 jest.setTimeout(180_000);
 

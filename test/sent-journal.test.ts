@@ -8,7 +8,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createEmailActivities, type SentEmail } from '../activities/email';
 import { SentJournal } from '../activities/sent-journal';
 import { renderFollowUp } from '../domain/email';
-import type { MailSink } from '../worker/mail-sink';
+import type { MailSink } from '../worker/dev/mail-sink';
 import { letterInput, mailSink } from './support/temporal';
 
 let sink: MailSink;

@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { devServerArgs } from '../client/serve';
-import { requireBinary } from '../worker/temporal-binaries';
+import { requireBinary } from '../worker/dev/temporal-binaries';
 import { tempDir } from './support/browser';
 
 function freePort(): Promise<number> {

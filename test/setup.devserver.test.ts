@@ -3,7 +3,7 @@
 // creates the namespace and the search attributes, running it again changes nothing, and then
 // a round starts. The cluster test (npm run test:cluster) does the same on PostgreSQL.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { devServerOptions } from '../worker/temporal-binaries';
+import { devServerOptions } from '../worker/dev/temporal-binaries';
 import { rounds } from './support/cli';
 
 let env: TestWorkflowEnvironment;

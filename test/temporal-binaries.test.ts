@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findBinary, requireBinary } from '../worker/temporal-binaries';
+import { findBinary, requireBinary } from '../worker/dev/temporal-binaries';
 import { MissingBinaryError } from '../domain/errors';
 
 const saved = { ...process.env };

@@ -10,7 +10,7 @@ import { addWorkingDays, holidayTableFrom } from '../domain/calendar';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy';
 import type { LetterInput } from '../domain/types';
 import * as api from '../workflows/letter-api';
-import type { MailSink } from '../worker/mail-sink';
+import type { MailSink } from '../worker/dev/mail-sink';
 import { devServerEnv, startDashboard, WebAgent, type Dashboard } from './support/browser';
 import { letterInput, letterWorker, mailSink } from './support/temporal';
 import { eventually } from './support/wait';

@@ -14,7 +14,7 @@ import { escape } from '../client/web/html';
 import type { LetterStatus } from '../domain/types';
 import { simpleParser } from 'mailparser';
 import * as api from '../workflows/letter-api';
-import type { MailSink } from '../worker/mail-sink';
+import type { MailSink } from '../worker/dev/mail-sink';
 import { devServerEnv, eventually, startDashboard, tempDir, WebAgent, type Dashboard } from './support/browser';
 import { letterWorker, mailSink, openLetterWorld } from './support/temporal';
 

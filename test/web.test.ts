@@ -9,7 +9,7 @@ import { formatLongDate } from '../domain/email';
 import type { Policy } from '../domain/policy';
 import type { LetterInput } from '../domain/types';
 import * as api from '../workflows/letter-api';
-import { MailSink } from '../worker/mail-sink';
+import { MailSink } from '../worker/dev/mail-sink';
 import { devServerEnv, eventually, launchBrowser, screenshot, see, signIn, startDashboard, stuckMailWorker, tempDir, type Dashboard } from './support/browser';
 import { letterInput, letterWorker, SHORT_POLICY } from './support/temporal';
 

@@ -1,4 +1,4 @@
-// Reads the local mail sink's outbox (a folder of .eml files, see worker/mail-sink.ts):
+// Reads the local mail sink's outbox (a folder of .eml files, see worker/dev/mail-sink.ts):
 // lists messages newest first, parses one with mailparser, and finds a message's file by
 // its Message-ID (reading each file's header once and remembering it).
 import fs from 'node:fs';

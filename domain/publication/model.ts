@@ -18,7 +18,7 @@ export interface PublicationInput {
     roundId: string;
     title?: string;
     letters: LetterStatus[];
-    /** The letter as sent (a rendered HTML fragment, domain/letters/render.ts), by letter id, when known. */
+    /** The letter as sent (a rendered HTML fragment, domain/letter-file/render.ts), by letter id, when known. */
     letterHtml?: Record<string, string>;
     /** Sender, coordinator and anyone else whose name is replaced by their role. */
     staff?: StaffMember[];

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { addUser } from '../../client/users';
 import type { LetterRow } from '../../client/queries';
-import { MailSink } from '../../worker/mail-sink';
+import { MailSink } from '../../worker/dev/mail-sink';
 import { WebAgent } from '../support/web-agent';
 import { waitWhileProgressing } from '../support/wait';
 import { essence, expectedMessageIds, Ledger, report, statuses } from '../faults/support/harness';

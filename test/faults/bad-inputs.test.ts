@@ -7,8 +7,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type Con
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { LetterStatus } from '../../domain/types';
-import { MailSink } from '../../worker/mail-sink';
-import { requireBinary } from '../../worker/temporal-binaries';
+import { MailSink } from '../../worker/dev/mail-sink';
+import { requireBinary } from '../../worker/dev/temporal-binaries';
 import * as api from '../../workflows/letter-api';
 import { connectTo, countWhere, historyTrouble, letterHandle, scheduledCount, statusOf } from './support/harness';
 import { DevServer, generateRound, runProcess, runRounds, sleep, tempDir, waitFor, WorkerProcess, type GeneratedRound } from './support/processes';

@@ -3,7 +3,7 @@
 // afterwards, and the chases that fell due while the server was down are sent once it is back.
 import type { Client, Connection } from '@temporalio/client';
 import type { LetterStatus } from '../../domain/types';
-import { MailSink } from '../../worker/mail-sink';
+import { MailSink } from '../../worker/dev/mail-sink';
 import { completedCount, connectTo, expectedMessageIds, Ledger, report, scheduledCount, statuses, statusOf } from './support/harness';
 import { DevServer, generateRound, runRounds, sleep, tempDir, waitFor, WorkerProcess } from './support/processes';
 

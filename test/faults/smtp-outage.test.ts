@@ -3,7 +3,7 @@
 // were open), Temporal retries it with backoff, and every chase arrives once, after the
 // server is back. The retries show in the letters' pending activities (attempt > 1).
 import type { Client, Connection } from '@temporalio/client';
-import { MailSink } from '../../worker/mail-sink';
+import { MailSink } from '../../worker/dev/mail-sink';
 import { completedCount, connectTo, expectedMessageIds, Ledger, pendingActivities, report, scheduledCount, statusOf } from './support/harness';
 import { DevServer, generateRound, runRounds, sleep, tempDir, waitFor, WorkerProcess } from './support/processes';
 

@@ -6,7 +6,7 @@
 // the same message with the same Message-ID (README, "Email: what is guaranteed"). Emails that were being sent by a killed worker are retried when their 20 s
 // heartbeat timeout expires (workflows/letter.ts), not after the 2-minute start-to-close.
 import type { Client, Connection } from '@temporalio/client';
-import { MailSink } from '../../worker/mail-sink';
+import { MailSink } from '../../worker/dev/mail-sink';
 import { completedCount, connectTo, essence, expectedMessageIds, historyTrouble, Ledger, pendingActivities, report, statusOf } from './support/harness';
 import { waitWhileProgressing } from '../support/wait';
 import { DevServer, generateRound, parseMessageId, runRounds, sleep, tempDir, waitFor, WorkerProcess, type GeneratedRound } from './support/processes';

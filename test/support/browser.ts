@@ -18,7 +18,7 @@ import { LETTER_STATES, type LetterState } from '../../domain/states';
 import type { LetterStatus } from '../../domain/types';
 import * as api from '../../workflows/letter-api';
 import { ensureSearchAttributes } from '../../worker/search-attributes';
-import { devServerOptions } from '../../worker/temporal-binaries';
+import { devServerOptions } from '../../worker/dev/temporal-binaries';
 import { workflowBundle } from './temporal';
 
 export { WebAgent, type HttpResult } from './web-agent';

@@ -13,7 +13,7 @@ import {
   Document, Footer, FootnoteReferenceRun, Header, HeadingLevel, Packer, PageBreak, PageNumber, Paragraph, TextRun,
 } from 'docx';
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
-import { PARSE_INLINE, linesOfText, inlineToPlain } from '../../domain/letters/text';
+import { PARSE_INLINE, linesOfText, inlineToPlain } from '../../domain/letter-file/text';
 
 export const SEED_DIR = path.join(__dirname, '..', '..', 'examples', 'vru-2020', 'letters');
 export const SEEDS = ['avon-and-somerset', 'kent', 'london', 'nottinghamshire', 'west-midlands'];

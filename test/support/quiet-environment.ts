@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import type { Circus } from '@jest/types';
 import { TestEnvironment } from 'jest-environment-node';
-import { findBinary } from '../../worker/temporal-binaries';
+import { findBinary } from '../../worker/dev/temporal-binaries';
 import { TEST_LOG_GLOBAL, type TestLog } from './test-log';
 
 const WRAPPER = path.join(__dirname, 'quiet-temporal-cli.sh');
@@ -57,7 +57,7 @@ export default class QuietEnvironment extends TestEnvironment {
     if (process.env.ROUNDS_TEST_TEMPORAL_CLI) {
       this.serverLog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-test-log-')), 'servers.log');
       // Both the real environment (the native code that starts the server reads it) and the
-      // test's copy of it (worker/temporal-binaries.ts reads that one).
+      // test's copy of it (worker/dev/temporal-binaries.ts reads that one).
       for (const env of [process.env, this.global.process.env]) {
         env.ROUNDS_TEST_TEMPORAL_CLI = process.env.ROUNDS_TEST_TEMPORAL_CLI;
         env.ROUNDS_TEST_SERVER_LOG = this.serverLog;

@@ -13,9 +13,9 @@ import type { letter } from '../../workflows/letter';
 import * as api from '../../workflows/letter-api';
 import { BUNDLE_OPTIONS } from '../../worker/bundle';
 import { createLetterWorker } from '../../worker/worker';
-import { MailSink } from '../../worker/mail-sink';
+import { MailSink } from '../../worker/dev/mail-sink';
 import { ensureSearchAttributes } from '../../worker/search-attributes';
-import { timeSkippingServerOptions } from '../../worker/temporal-binaries';
+import { timeSkippingServerOptions } from '../../worker/dev/temporal-binaries';
 import { appendTestLog } from './test-log';
 
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {

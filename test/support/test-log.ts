@@ -3,7 +3,7 @@
 // printed by test/support/quiet-environment.ts only when a test in that file failed.
 // Outside jest (the bench uses test/faults/support/processes.ts) there is no log and
 // appendTestLog does nothing.
-import { requireBinary } from '../../worker/temporal-binaries';
+import { requireBinary } from '../../worker/dev/temporal-binaries';
 
 /** The global the environment puts the file's log under (shared by the environment and the test's modules). */
 export const TEST_LOG_GLOBAL = '__roundsTestLog';

@@ -5,7 +5,7 @@ import { temporal } from '@temporalio/proto';
 import { simpleParser } from 'mailparser';
 import { messageIdFor } from '../../../domain/email';
 import type { LetterStatus } from '../../../domain/types';
-import type { MailSink, SinkMessage } from '../../../worker/mail-sink';
+import type { MailSink, SinkMessage } from '../../../worker/dev/mail-sink';
 import { ensureSearchAttributes } from '../../../worker/search-attributes';
 import * as api from '../../../workflows/letter-api';
 import { parseMessageId, type GeneratedRound } from './processes';

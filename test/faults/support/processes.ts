@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { sqlitePragmaArgs } from '../../../worker/temporal-binaries';
+import { sqlitePragmaArgs } from '../../../worker/dev/temporal-binaries';
 import { appendTestLog, realTemporalCli } from '../../support/test-log';
 import { waitFor } from '../../support/wait';
 

@@ -3,8 +3,8 @@
 // Also how the dev server keeps its data, for every place that starts one.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT as ROOT } from './paths';
-import { MissingBinaryError } from '../domain/errors';
+import { PROJECT_ROOT as ROOT } from '../paths';
+import { MissingBinaryError } from '../../domain/errors';
 
 /**
  * SQLite's write-ahead log for `npm start`'s dev server; the bench and the fault tests use the

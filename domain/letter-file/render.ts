@@ -11,7 +11,7 @@
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import { ESCAPED_SUP, MANGLED_SUP, blankInvisible, formatFromFileName, inlineToPlain, linesOfHtml, looksLikeHtml, splitLines, type InlineOptions } from './text';
-import type { LetterFormat } from './types';
+import type { LetterFormat } from './parsed-letter';
 
 export interface RenderedLetter {
   /** An HTML fragment (no <html>/<body>), safe to put in an email. */

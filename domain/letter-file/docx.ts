@@ -6,7 +6,7 @@
 import mammoth from 'mammoth';
 import { formatBytes } from '../bytes';
 import { type ConvertedLetter, OFFICE_LIMITS, refused } from './office';
-import type { LetterIssue } from './types';
+import type { LetterIssue } from './parsed-letter';
 import { inspectZip } from './zip';
 
 const MACRO_PART = /(?:^|\/)(?:vbaProject\.bin|vbaData\.xml)$|^word\/activeX\//i;

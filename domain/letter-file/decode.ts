@@ -6,7 +6,7 @@
 // by an older Windows word processor usually is, with a warning naming the first byte
 // that was not UTF-8 so a person can check the quotes and accents there.
 
-import type { LetterIssue } from './types';
+import type { LetterIssue } from './parsed-letter';
 
 export type LetterEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 

@@ -5,7 +5,7 @@ import { docxToLetterHtml } from './docx';
 import { officeFormatOf, type ConvertedLetter } from './office';
 import { pdfToLetterHtml } from './pdf';
 import { linesOfHtml } from './text';
-import type { LetterIssue } from './types';
+import type { LetterIssue } from './parsed-letter';
 
 export interface ExtractedText {
   /** Plain text; empty when the file was refused or is a scan (see issues). */

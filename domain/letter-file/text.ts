@@ -6,7 +6,7 @@
 // quantifiers, and every open-ended repetition is a negated character class that stops
 // at the delimiter it is looking for (so noise cannot make them backtrack).
 
-import type { LetterFormat } from './types';
+import type { LetterFormat } from './parsed-letter';
 
 /** The most of a letter that is read: a letter is ~5 KB, this is fifty of them. */
 export const MAX_LETTER_CHARS = 256 * 1024;

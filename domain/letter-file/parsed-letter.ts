@@ -1,4 +1,4 @@
-// Types of the letter parser. Pure data: no I/O anywhere in domain/letters/.
+// Types of the letter parser. Pure data: no I/O anywhere in domain/letter-file/.
 import type { DocumentKey } from '../documents';
 
 export type { DocumentKey };

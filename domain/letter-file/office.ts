@@ -7,7 +7,7 @@
 // a PDF paragraph, a Word paragraph), so the parser's line numbers map back to where a person
 // finds the text: `positions[n - 1]` says where line n is ("page 2, paragraph 3").
 
-import type { LetterIssue } from './types';
+import type { LetterIssue } from './parsed-letter';
 
 export type OfficeFormat = 'docx' | 'pdf';
 

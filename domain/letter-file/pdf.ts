@@ -11,7 +11,7 @@
 import type { ConvertedLetter } from './office';
 import { formatBytes } from '../bytes';
 import { OFFICE_LIMITS, escapeHtml, refused } from './office';
-import type { LetterIssue } from './types';
+import type { LetterIssue } from './parsed-letter';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 

@@ -30,7 +30,7 @@ import {
 } from './text';
 import type {
   Confidence, Coordinator, Footnote, Inferred, LetterFormat, LetterIssue, LetterSource, ParsedLetter, Sender,
-} from './types';
+} from './parsed-letter';
 
 /** Header fields (date, recipient, salutation) are looked for in this many lines. */
 const HEADER_LINES = 300;

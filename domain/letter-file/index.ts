@@ -10,4 +10,4 @@ export { renderLetter, type RenderedLetter, type RenderInput } from './render';
 export { MAX_LETTER_CHARS } from './text';
 export type {
   Confidence, Coordinator, DocumentKey, Footnote, Inferred, LetterFormat, LetterIssue, LetterSource, ParsedLetter, Sender,
-} from './types';
+} from './parsed-letter';
