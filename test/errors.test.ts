@@ -4,6 +4,8 @@ import { PassThrough } from 'node:stream';
 import { exitCode } from '../client/cli';
 import * as errors from '../domain/errors';
 import {
+  AlreadyAppliedError,
+  AlreadyAppliedUserError,
   CalendarError,
   ExitError,
   HeaderInjectionError,
@@ -27,6 +29,8 @@ const userErrors = [
   new SentOnError('2020-10-12 is before the letter’s date'),
   new LetterRuleError('receivedOn: 2030-01-01 is in the future'),
   new HeaderInjectionError('recipient name: a line break is not allowed in an email header'),
+  new AlreadyAppliedError('the letter already has the closure 2027-01-04 to 2027-01-08'),
+  new AlreadyAppliedUserError('vru-2020/kent: already has the closure 2027-01-04 to 2027-01-08'),
 ];
 const systemErrors = [
   new TemporalUnreachableError('cannot reach Temporal at localhost:7233'),
