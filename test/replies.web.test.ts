@@ -2,7 +2,7 @@
 // with the real worker filing mail from the inbox folder: replies waiting for triage with
 // one-click triage, the holding pen (file, dismiss), bounces to fix (correct the address), one
 // reply's HTML sanitised in a sandboxed iframe (checked in chromium: its script never runs), and
-// attachments for staff only.
+// attachments for staff only; "File an email" (an .eml upload) filed on its letter.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';

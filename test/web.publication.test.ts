@@ -4,6 +4,8 @@
 // through setPublication, a refusal changes nothing and says why, a viewer may not, and
 // "Close for publication now" ends the window (closeLetter). A lead's Publish page previews the
 // round's site (sandboxed) with the marked document in it, and writes it to the output folder.
+// Uploads: a document received by post and a redacted copy (multipart), an oversize file and a
+// token-less upload refused with nothing changed.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
