@@ -33,10 +33,16 @@ export async function importEml(client: Client, file: string, by: string, workfl
     if (err instanceof UserError) throw err;
     throw new UserError(`${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  return importEmlBytes(client, raw, file, by, new DocumentStore(documentsDir(varDir())), workflowId);
+}
+
+/** The bytes of an .eml (`inbox import`, the dashboard's "File an email") stored and filed like mail from the mailbox. */
+export async function importEmlBytes(client: Client, raw: Buffer, name: string, by: string, store: DocumentStore, workflowId = mb.MAILBOX_WORKFLOW_ID): Promise<mb.FileOutcome> {
+  if (raw.length > MAX_EML_BYTES) throw new UserError(`${name}: ${Math.round(raw.length / 1024 / 1024)} MB, over the ${MAX_EML_BYTES / 1024 / 1024} MB limit for an email`);
   if (!/^[\x21-\x39\x3b-\x7e]+:/m.test(raw.subarray(0, 4096).toString('latin1'))) {
-    throw new UserError(`${file}: this does not look like an email (.eml): no header line like "Subject: ..." at its start`);
+    throw new UserError(`${name}: this does not look like an email (.eml): no header line like "Subject: ..." at its start`);
   }
-  const ref = await new DocumentStore(documentsDir(varDir())).put(raw);
+  const ref = await store.put(raw);
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate(mb.importMail, { args: [{ sha256: ref.sha256, by }] });
   } catch (err) {

@@ -192,5 +192,10 @@ export async function storeFile(store: DocumentStore, file: string, option: stri
     throw new UserError(`${option} ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   const ref = await store.put(bytes);
-  return { ...ref, name: path.basename(file), mediaType: MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream' };
+  return { ...ref, name: path.basename(file), mediaType: mediaTypeOf(file) };
+}
+
+/** A file's media type from its name's extension (application/octet-stream when unknown). */
+export function mediaTypeOf(file: string): string {
+  return MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }

@@ -2,7 +2,7 @@
 // with the real worker filing mail from the inbox folder: replies waiting for triage with
 // one-click triage, the holding pen (file, dismiss), bounces to fix (correct the address), one
 // reply's HTML sanitised in a sandboxed iframe (checked in chromium: its script never runs), and
-// attachments for staff only.
+// attachments for staff only; "File an email" (an .eml upload) filed on its letter.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -186,4 +186,42 @@ test('the Inbox: a reply waiting for triage (HTML sanitised, attachments for sta
   expect(r.status).toBe(303);
   expect((await statusOf(b)).state).not.toBe('undeliverable');
   await Promise.all([h.terminate(), b.terminate()]);
+});
+
+// "File an email": an .eml uploaded on the Inbox page is filed as `rounds inbox import` files it
+// (stored, then the mailbox's importMail): a reply to the letter's email lands on that letter.
+test('File an email: an uploaded .eml is filed on its letter; not an email, or no CSRF token, changes nothing', async () => {
+  const h = await start({});
+  const s0 = await statusOf(h);
+  const staff = new WebAgent(web.url);
+  await staff.signIn('april', web.passwords.april);
+  const page = await staff.get('/inbox');
+  const action = /<form method="post" action="([^"]+)" enctype="multipart\/form-data" id="inbox-import">/.exec(page.text)?.[1]?.replace(/&amp;/g, '&');
+  expect(action).toMatch(/^\/inbox\/import\?_csrf=/);
+  const viewer = new WebAgent(web.url);
+  await viewer.signIn('val', web.passwords.val);
+  expect((await viewer.get('/inbox')).text).not.toContain('id="inbox-import"');
+
+  const messageId = `<forwarded-${crypto.randomUUID()}@avon.example.org>`;
+  const eml = await new MailComposer({ from: 'pcc@avon-and-somerset.example.org', to: 'april.mccoig@iasc.example.org', subject: 'Re: VRU: by another route', inReplyTo: original(s0), messageId, text: 'Sent to the wrong mailbox first.' }).compile().build();
+  const form = (bytes: Buffer, name: string) => {
+    const f = new FormData();
+    f.append('file', new Blob([new Uint8Array(bytes)], { type: 'message/rfc822' }), name);
+    return f;
+  };
+  // Refused: not an email; and without the token (nothing read, nothing filed).
+  let r = await staff.postMultipart(action!, form(Buffer.from('just some text, no headers\n'), 'notes.eml'));
+  expect(r.status).toBe(422);
+  expect(r.text).toContain('this does not look like an email (.eml)');
+  r = await staff.postMultipart('/inbox/import', form(eml, 'forwarded.eml'));
+  expect(r.status).toBe(403);
+  expect((await statusOf(h)).replies ?? []).toEqual([]);
+  expect((await viewer.postMultipart(`/inbox/import?_csrf=${encodeURIComponent(await viewer.csrfFrom('/inbox'))}`, form(eml, 'forwarded.eml'))).status).toBe(403);
+
+  r = await staff.postMultipart(action!, form(eml, 'forwarded.eml'));
+  expect(r.status).toBe(303);
+  expect(r.location).toBe('/inbox');
+  expect((await staff.get('/inbox')).text).toContain(`${messageId.replace(/</g, '&lt;').replace(/>/g, '&gt;')}: filed on ${s0.roundId}/${s0.letterId} as reply`);
+  await waitFor('the uploaded email on the letter', async () => (await statusOf(h)).replies?.some((x) => x.messageId === messageId) ?? false, 20_000);
+  await h.terminate();
 });

@@ -4,6 +4,8 @@
 // through setPublication, a refusal changes nothing and says why, a viewer may not, and
 // "Close for publication now" ends the window (closeLetter). A lead's Publish page previews the
 // round's site (sandboxed) with the marked document in it, and writes it to the output folder.
+// Uploads: a document received by post and a redacted copy (multipart), an oversize file and a
+// token-less upload refused with nothing changed.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -152,4 +154,66 @@ test('publish and unpublish a document, a reply attachment and a decline reason;
   expect(page.text).not.toContain('id="publication-d1"');
   expect(page.text).not.toContain('id="publication-close"');
   expect(page.text.match(/<span class="published">Published<\/span>/g)).toHaveLength(2);
+});
+
+// Uploads (multipart, the CSRF token in the form's action): a document received by post added
+// (attachDocument), a redacted copy published in its place (setPublication), a file over the
+// document store's 50 MB refused with a page saying so, and an upload without its token refused;
+// neither refusal changes the letter.
+test('upload a document received by post and a redacted copy; oversize and token-less uploads are refused, nothing changed', async () => {
+  const other = letterInput({ letterId: 'surrey', documents: ['problemProfile', 'responseStrategy'], policy: SHORT_POLICY });
+  await startLetters(env.client, [other]);
+  const otherPath = `/letters/${other.roundId}/${other.letterId}`;
+  const otherStatus = (): Promise<LetterStatus> => env.client.workflow.getHandle(api.workflowIdFor(other.roundId, other.letterId)).query(api.status);
+  const upload = (name: string, bytes: Buffer, fields: Record<string, string>) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), name);
+    return form;
+  };
+  const page = await sam.get(otherPath);
+  expect(page.text).toContain('<legend>Add a document received by post or by hand</legend>');
+  expect(page.text).toMatch(/<form method="post" action="[^"]+\/publication\/attach\?_csrf=[^"]+" enctype="multipart\/form-data" id="publication-attach">/);
+  expect((await vic.get(otherPath)).text).not.toContain('id="publication-attach"');
+
+  // Added: stored by its bytes, on the letter's status as d1, not published.
+  const profile = Buffer.from('%PDF-1.4 the Surrey problem profile, received by post');
+  const attachAction = await sam.formAction(otherPath, 'publication-attach');
+  let res = await sam.postMultipart(attachAction, upload('Surrey profile.pdf', profile, { document: 'problemProfile', title: '', receivedOn: '2026-01-20' }));
+  expect(res.status).toBe(303);
+  let s = await otherStatus();
+  expect(s.attachments).toHaveLength(1);
+  expect(s.attachments![0]).toMatchObject({ id: 'd1', document: 'problemProfile', receivedOn: '2026-01-20', by: 'sam', publish: false, file: { name: 'Surrey profile.pdf', mediaType: 'application/pdf', size: profile.length } });
+  expect(await new DocumentStore(documentsDir).read(s.attachments![0].file.sha256)).toEqual(profile);
+  expect((await sam.get(otherPath)).text).toContain('Added d1: Problem Profile / Strategic Needs Assessment (Surrey profile.pdf); not published until marked.');
+
+  // A redacted copy: published in the original's place.
+  const redacted = Buffer.from('%PDF-1.4 the Surrey problem profile, names blacked out');
+  res = await sam.postMultipart(await sam.formAction(otherPath, 'redacted-d1'), upload('profile-redacted.pdf', redacted, { attachment: 'd1' }));
+  expect(res.status).toBe(303);
+  s = await otherStatus();
+  expect(s.attachments![0]).toMatchObject({ publish: true, redacted: { name: 'profile-redacted.pdf', size: redacted.length } });
+  expect(await new DocumentStore(documentsDir).read(s.attachments![0].redacted!.sha256)).toEqual(redacted);
+  expect((await sam.get(otherPath)).text).toContain('Published as a redacted copy (profile-redacted.pdf)');
+
+  // Over 50 MB: a 413 page that says the limit; nothing changed.
+  const before = await otherStatus();
+  res = await sam.postMultipart(attachAction, upload('huge.pdf', Buffer.alloc(50 * 1024 * 1024 + 1024, 0x20), { title: 'Huge' }));
+  expect(res.status).toBe(413);
+  expect(res.text).toContain('The file is larger than 50 MB, the most the document store takes. Nothing was changed.');
+  // Without the CSRF token (the action without its query): refused, nothing changed.
+  res = await sam.postMultipart(`${otherPath}/publication/attach`, upload('other.pdf', Buffer.from('%PDF-1.4 other'), { title: 'Other' }));
+  expect(res.status).toBe(403);
+  expect(res.text).toContain('Form refused');
+  // Nor as a form field in place of the query.
+  res = await sam.postMultipart(`${otherPath}/publication/attach`, upload('other.pdf', Buffer.from('%PDF-1.4 other'), { _csrf: await sam.csrfFrom(otherPath), title: 'Other' }));
+  expect(res.status).toBe(403);
+  // A viewer may not upload.
+  res = await vic.postMultipart(`${otherPath}/publication/attach?_csrf=${encodeURIComponent(await vic.csrfFrom(otherPath))}`, upload('v.pdf', Buffer.from('%PDF v'), { title: 'V' }));
+  expect(res.status).toBe(403);
+  expect(res.text).toContain('Not allowed');
+  expect(await otherStatus()).toEqual(before);
+  // Other forms take no multipart bodies at all.
+  expect((await sam.postMultipart(`${otherPath}/publication?${attachAction.split('?')[1]}`, upload('x.pdf', Buffer.from('x'), { attachment: 'd1', publish: 'no' }))).status).toBe(415);
+  expect(await otherStatus()).toEqual(before);
 });

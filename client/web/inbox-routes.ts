@@ -2,7 +2,8 @@
 // pen, bounces to fix), GET /inbox/reply/:roundId/:letterId?m=<Message-ID> (one reply: text, HTML
 // sanitised in a sandboxed iframe, attachments), GET /inbox/document/:sha256 (an attachment,
 // staff and leads only, always as a download), and the forms POST /inbox/triage | file | dismiss
-// | correct-address (staff and leads). Everything changes through the workflows' updates.
+// | correct-address (staff and leads), and the upload POST /inbox/import (an .eml filed as
+// `rounds inbox import` files it: importEmlBytes). Everything changes through the workflows' updates.
 //
 // Replies waiting for triage come from the mailbox's latest filed messages (at most 200): one
 // status query per letter among them, never one per letter of a round. Bounces to fix are one
@@ -16,12 +17,13 @@ import type { LetterStatus } from '../../domain/types';
 import * as api from '../../workflows/letter-api';
 import { UserError } from '../errors';
 import { statusOf } from '../export';
-import { dismissFromPen, fileFromPen, inboxState } from '../inbox';
+import { dismissFromPen, fileFromPen, formatOutcome, importEmlBytes, inboxState } from '../inbox';
 import { updateLetter } from '../letters';
 import { listLetters, queries } from '../queries';
 import { CAN_RECORD } from '../users';
-import { list, pageContext, send, sendError, str, type AreaOptions, type Body, type Web } from './context';
+import { list, pageContext, send, sendError, str, takeFlash, type AreaOptions, type Body, type Web } from './context';
 import { inboxPage, replyPage, type Bounced, type WaitingReply } from './inbox-view';
+import { readUpload, sendTooLarge, uploadRoutes, UploadTooLarge } from './uploads';
 
 /** What of a reply's HTML is shown: text formatting, lists, tables and links; no images, styles, forms or scripts. */
 const SANITIZE: sanitizeHtml.IOptions = {
@@ -35,7 +37,28 @@ const SANITIZE: sanitizeHtml.IOptions = {
 export const inboxRoutes: FastifyPluginAsync<AreaOptions> = async (app, { web }) => {
   const canRecord = (role: string | undefined) => !!role && (CAN_RECORD as readonly string[]).includes(role);
 
-  app.get('/inbox', async (req, reply) => send(reply, 200, await renderInbox(web, req.signedIn?.role, pageContext(web, req, reply))));
+  app.get('/inbox', async (req, reply) => {
+    const flash = await takeFlash(web, req);
+    return send(reply, 200, await renderInbox(web, req.signedIn?.role, pageContext(web, req, reply), flash));
+  });
+
+  await uploadRoutes(app, (up) => {
+    up.post('/inbox/import', async (req, reply) => {
+      const user = req.signedIn!;
+      if (!canRecord(user.role)) return sendError(web, req, reply, 403, 'Not allowed', `Your role (${user.role}) can read the inbox but not file mail.`);
+      try {
+        const { file } = await readUpload(req);
+        if (!file) throw new UserError('choose an email file (.eml) to file');
+        user.flash = formatOutcome(await importEmlBytes(web.client, file.bytes, file.name, user.user, web.documents));
+      } catch (err) {
+        if (err instanceof UploadTooLarge) return sendTooLarge(web, req, reply);
+        if (!(err instanceof UserError)) throw err;
+        return send(reply.code(422), 422, await renderInbox(web, user.role, pageContext(web, req, reply), err.message));
+      }
+      await web.sessions.save(user);
+      return reply.redirect('/inbox', 303);
+    });
+  });
 
   app.get('/inbox/reply/:roundId/:letterId', async (req, reply) => {
     const { roundId, letterId } = req.params as { roundId: string; letterId: string };

@@ -1,11 +1,13 @@
 // The Inbox area's pages (issue 13): replies waiting for triage, the holding pen, bounces to
-// fix, and one reply (its text, its HTML sanitised in a sandboxed iframe, its attachments).
+// fix, "File an email" (an .eml uploaded, as `rounds inbox import`), and one reply (its text, its
+// HTML sanitised in a sandboxed iframe, its attachments).
 import { DOCUMENT_LABELS, type DocumentKey } from '../../domain/documents';
 import type { ReplyRecord } from '../../domain/types';
 import type * as mb from '../../workflows/mailbox-api';
 import { longDateTime } from './format';
 import { html, queryString } from './html';
 import { csrfField, page, type PageContext } from './layout';
+import { MAX_UPLOAD_TEXT, uploadAction } from './uploads';
 import { letterHref } from './views';
 
 export interface WaitingReply {
@@ -116,6 +118,16 @@ export function inboxPage(ctx: PageContext, v: InboxView): string {
         )}</ul>`
   }
 </section>`;
+  const fileEmail = v.canRecord
+    ? html`<section aria-labelledby="import-title">
+  <h2 id="import-title">File an email</h2>
+  <p>An email saved as a file (.eml, up to ${MAX_UPLOAD_TEXT}), e.g. one forwarded from another mailbox: it is filed on its letter as mail from the mailbox is, or kept in the holding pen.</p>
+  <form method="post" action="${uploadAction(ctx, '/inbox/import')}" enctype="multipart/form-data" id="inbox-import">
+    <label for="import-file">Email file</label> <input type="file" id="import-file" name="file" accept=".eml,message/rfc822" required>
+    <button type="submit">File the email</button>
+  </form>
+</section>`
+    : '';
   const status = v.unavailable
     ? html`<p class="error" role="alert">${v.unavailable}</p>`
     : s?.lastError
@@ -124,7 +136,7 @@ export function inboxPage(ctx: PageContext, v: InboxView): string {
   return page(ctx, {
     title: 'Inbox',
     flash: v.error,
-    body: html`${status}${waiting}${pen}${bounced}`,
+    body: html`${status}${waiting}${pen}${bounced}${fileEmail}`,
   });
 }
 

@@ -17,6 +17,7 @@
 //   letter-routes.ts   GET  /letters/:roundId/:letterId     one letter
 //                      POST /letters/:roundId/:letterId/:form  receipt | decline | extend | pause | resume | withdraw | note (staff and leads)
 //   publication-routes.ts  POST /letters/:roundId/:letterId/publication[/close]  publish or not; close a finished letter's window (staff and leads)
+//                      POST .../publication/attach | redacted (uploads)  a document received by post or by hand; a redacted copy to publish
 //   publish-routes.ts  GET /rounds/:roundId/publish[/preview/*], POST /rounds/:roundId/publish  the round's site previewed, written to publishDir (leads only)
 //   start-routes.ts    GET /start, GET/POST /start/:folder  starting a round folder from roundsDirs (leads only)
 //   outbox-routes.ts   GET /outbox, /outbox/:file, /outbox/:file/raw   the local mail sink's messages (only with outboxDir)
@@ -24,6 +25,9 @@
 //                      GET /organisations/:name (statistics); the rounds page's statistics table is its view too
 //   inbox-routes.ts    GET /inbox, /inbox/reply/:roundId/:letterId?m=, /inbox/document/:sha256 (staff and leads);
 //                      POST /inbox/triage | file | dismiss | correct-address   replies in (issue 13)
+//                      POST /inbox/import (upload)   file an email (.eml), as `rounds inbox import`
+// Uploads (multipart) are accepted only by the routes registered through uploads.ts, whose forms
+// carry the CSRF token in their action's query; files up to 50 MB (the document store's limit).
 //   here               GET /static/style.css
 // All but /login and the stylesheet need a signed-in user.
 //
@@ -170,7 +174,10 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure },
     getUserInfo: (req: FastifyRequest) => req.signedIn?.id ?? 'signed-out',
     getToken: (req: FastifyRequest) => {
-      const t = (req.body as Body | undefined)?._csrf;
+      // A file upload (multipart, uploads.ts) carries its token in the query: it is checked
+      // before any of the body is read. Every other form carries it as a field.
+      const multipart = (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
+      const t = multipart ? (req.query as Body | undefined)?._csrf : (req.body as Body | undefined)?._csrf;
       return typeof t === 'string' ? t : undefined;
     },
     csrfOpts: { hmacKey: secret, userInfo: true },

@@ -50,6 +50,27 @@ export class WebAgent {
     return this.result(res, t);
   }
 
+  /** A multipart form (a file upload), as a browser sends it; fetch sets the boundary. */
+  async postMultipart(p: string, form: FormData): Promise<HttpResult> {
+    const t = performance.now();
+    const res = await fetch(this.baseUrl + p, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: this.cookieHeader() },
+      body: form,
+      signal: AbortSignal.timeout(60_000),
+    });
+    return this.result(res, t);
+  }
+
+  /** The action (with its query) of the form with this id on a page. */
+  async formAction(p: string, id: string): Promise<string> {
+    const page = await this.get(p);
+    const action = new RegExp(`<form method="post" action="([^"]+)"[^>]*id="${id}"`).exec(page.text)?.[1];
+    if (!action) throw new Error(`no form #${id} on ${p} (status ${page.status})`);
+    return action.replace(/&amp;/g, '&');
+  }
+
   private async result(res: Response, t: number): Promise<HttpResult> {
     this.keep(res);
     const text = await res.text();
