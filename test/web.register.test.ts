@@ -276,4 +276,8 @@ test('an unknown round or letter is a 404 page', async () => {
   const letter = await agent.get('/letters/nope/nothing');
   expect(letter.status).toBe(404);
   expect((await agent.get('/rounds/nope/export.csv')).status).toBe(404);
+  // A page token the register did not give out: said so, with the way back.
+  const token = await agent.get('/rounds/big?after=nope.&page=2');
+  expect(token.status).toBe(404);
+  expect(token.text).toContain('start again from the first page');
 });
