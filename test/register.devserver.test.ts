@@ -1,6 +1,7 @@
 // The register a page at a time (issue 17) on a real Temporal dev server (the time-skipping
 // server has no visibility): 120 letters on a task queue no worker polls, their search
-// attributes set at start, 10 of them terminated.
+// attributes set at start, 10 of them terminated; read by client/register-query.ts, `rounds
+// status` and the dashboard's register page.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { letterMemo } from '../client/letter-memo';
 import { queries, type LetterRow } from '../client/queries';
@@ -8,6 +9,7 @@ import { registerCounts, registerPage, registerPageNumber, registerRows } from '
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { devServerOptions } from '../worker/dev/temporal-binaries';
 import * as api from '../workflows/letter-api';
+import { startDashboard, WebAgent } from './support/browser';
 import { rounds } from './support/cli';
 
 let env: TestWorkflowEnvironment;
@@ -135,4 +137,35 @@ test('`rounds status <round>` shows page 1 and the counts; --page, --json and --
   r = await rounds([...a, 'status', '--page', '2']);
   expect(r.code).toBe(1);
   expect(r.stderr).toContain("--page, --all and --csv are for one round's register");
+});
+
+test("the dashboard's register: overdue letters first, and the next-page link (a page token) continues to the finished ones", async () => {
+  const dashboard = await startDashboard(env.client, { users: [['viv', 'viewer']] });
+  try {
+    const agent = new WebAgent(dashboard.url);
+    expect((await agent.signIn('viv', dashboard.passwords.viv)).status).toBe(303);
+    const rowIds = (page: string) => [...page.matchAll(/<tr data-letter="([^"]+)">/g)].map((m) => m[1]);
+    const nextHref = (page: string) => /<a href="([^"]+)" rel="next">/.exec(page)?.[1]?.replace(/&amp;/g, '&');
+
+    const p1 = await agent.get(`/rounds/${round}`);
+    expect(p1.status).toBe(200);
+    expect(rowIds(p1.text)).toHaveLength(50);
+    expect(rowIds(p1.text).slice(0, 30)).toEqual(Array.from({ length: 30 }, (_, i) => id(29 - i)));
+    expect(p1.text).toContain('<strong>120</strong> letters · <strong>30</strong> overdue');
+    expect(p1.text).toContain('Page 1 of 3');
+
+    const p2 = await agent.get(nextHref(p1.text)!);
+    expect(p2.text).toContain('Page 2 of 3');
+    expect(p2.text).toContain(`<a href="/rounds/${round}" rel="first">First page</a>`);
+    const p3 = await agent.get(nextHref(p2.text)!);
+    expect(p3.text).toContain('Page 3 of 3');
+    expect(nextHref(p3.text)).toBeUndefined();
+    const seen = [...rowIds(p1.text), ...rowIds(p2.text), ...rowIds(p3.text)];
+    expect(new Set(seen).size).toBe(120);
+    expect(rowIds(p3.text).slice(10).sort()).toEqual(Array.from({ length: 10 }, (_, i) => id(110 + i)));
+    // The state filter is a visibility query too.
+    expect(rowIds((await agent.get(`/rounds/${round}?state=paused`)).text).sort()).toEqual(Array.from({ length: 10 }, (_, i) => id(100 + i)));
+  } finally {
+    await dashboard.close();
+  }
 });

@@ -1,11 +1,13 @@
-// The register of a 10,000-letter round: one visibility listing whose rows carry each
-// letter's recipient in its memo, so no status query for those; a status query only for the
-// letters on the page started without a memo (before it existed); overdue first, sorting,
-// filtering and paging. Letters come from a stand-in client (no Temporal server needed to
-// hold 10,000 workflows).
+// The register of a 10,000-letter round: visibility asked only for the page shown (overdue
+// letters, then the other running ones, then finished ones; client/register-query.ts) and the
+// counts, rows carrying each letter's recipient in its memo, so no status query for those; a
+// status query only for the letters on the page started without a memo (before it existed);
+// overdue first, sorting, filtering and paging (next-page links carry the page token). Letters
+// come from a stand-in client (no Temporal server needed to hold 10,000 workflows) that answers
+// visibility's page tokens and counts the way the server does.
 import { letterMemo } from '../client/letter-memo';
 import type { DocumentKey } from '../domain/documents';
-import type { LetterState } from '../domain/states';
+import { LETTER_STATES, type LetterState } from '../domain/states';
 import { fakeClient, startDashboard, WebAgent, type Dashboard, type FakeLetter } from './support/browser';
 
 const HOUR = 3_600_000;
@@ -101,20 +103,27 @@ const rowIds = (page: string) => [...page.matchAll(/<tr data-letter="([^"]+)">/g
 const rowOf = (page: string, letterId: string) => new RegExp(`<tr data-letter="${letterId}">[\\s\\S]*?</tr>`).exec(page)?.[0] ?? '';
 
 function resetCalls() {
-  fake.calls.list = fake.calls.query = fake.calls.result = fake.calls.describe = 0;
+  fake.calls.list = fake.calls.query = fake.calls.result = fake.calls.describe = fake.calls.count = 0;
 }
 
-test('a page of a 10,000-letter register: one listing, a status only for each row without a memo, overdue letters first', async () => {
+/** The counts of a round: one GROUP BY ExecutionStatus, one for overdue, one per state, in parallel. */
+const COUNTS = 2 + Object.keys(LETTER_STATES).length;
+const nextHref = (page: string) => /<a href="([^"]+)" rel="next">/.exec(page)?.[1]?.replace(/&amp;/g, '&');
+
+test('a page of a 10,000-letter register: visibility asked for that page and the counts, a status only for each row without a memo, overdue letters first', async () => {
   resetCalls();
   const started = Date.now();
   const page = await agent.get('/rounds/big');
   const took = Date.now() - started;
   expect(page.status).toBe(200);
-  expect(fake.calls.list).toBe(1);
-  // Page 1 is the three overdue letters, then open letters by next action: letter-1 to letter-4,
-  // letter-8 to letter-11, ... Nine of them have no memo this code can read (letter-1 to
-  // letter-4, letter-8 to letter-11, letter-9003): one status query each, and none for the rest.
-  expect(fake.calls.query).toBe(9);
+  // One request for the overdue letters (3), one for the other running letters filling the page.
+  expect(fake.calls.list).toBe(2);
+  expect(fake.calls.count).toBe(COUNTS);
+  // Page 1 is the three overdue letters, then the first 47 other running letters visibility
+  // gives, by next action within the page: letter-1 to letter-4, letter-7 (paused) to letter-11,
+  // ... Ten of them have no memo this code can read (letter-1 to letter-4, letter-7 to letter-11,
+  // letter-9003): one status query each, and none for the rest.
+  expect(fake.calls.query).toBe(10);
   expect(fake.calls.result).toBe(0);
   expect(fake.calls.describe).toBe(0);
   expect(took).toBeLessThan(3000);
@@ -153,14 +162,25 @@ test('a page of a 10,000-letter register: one listing, a status only for each ro
   expect(fromMemo).not.toContain('Not available');
 });
 
-test('a page whose letters all have a memo asks for no status at all', async () => {
+test('the next-page link carries the page token: one visibility request, and no status for a page whose letters all have a memo', async () => {
+  const href = nextHref((await agent.get('/rounds/big')).text);
+  expect(href).toMatch(/^\/rounds\/big\?after=[A-Za-z0-9_-]+&page=2$/);
   resetCalls();
-  const page = await agent.get('/rounds/big?page=2');
+  const page = await agent.get(href!);
   expect(page.status).toBe(200);
   const ids = rowIds(page.text);
   expect(ids).toHaveLength(50);
-  expect(ids[0]).toBe('letter-81');
-  expect(fake.calls).toEqual({ list: 1, query: 0, result: 0, describe: 0 });
+  expect(ids[0]).toBe('letter-66');
+  expect(fake.calls).toEqual({ list: 1, query: 0, result: 0, describe: 0, count: COUNTS });
+  expect(page.text).toContain('Page 2 of 200');
+  expect(page.text).toContain('Letters 51 to 100 of 10000.');
+  expect(page.text).toContain('<a href="/rounds/big" rel="first">First page</a>');
+  // ?page=2 without a token walks page 1's token: the same letters.
+  expect(rowIds((await agent.get('/rounds/big?page=2')).text)).toEqual(ids);
+  // The token of page 3, from page 2's link, continues where page 2 ended.
+  const third = rowIds((await agent.get(nextHref(page.text)!)).text);
+  expect(third).toHaveLength(50);
+  expect(third.filter((id) => ids.includes(id))).toEqual([]);
   for (const id of ids) expect(rowOf(page.text, id)).toContain(`<td data-label="Organisation">Office of ${id}</td>`);
   expect(page.text).not.toContain('Not available');
 });
@@ -178,13 +198,26 @@ test('paging, sorting and filtering the register', async () => {
   expect(byLetter.slice(0, 3)).toEqual(['letter-1', 'letter-2', 'letter-3']);
   const byLetterDesc = rowIds((await agent.get('/rounds/big?sort=letter&dir=desc')).text);
   expect(byLetterDesc.slice(0, 3)).toEqual(['letter-10000', 'letter-9999', 'letter-9998']);
-  // By recipient or organisation: over the whole round (names from the memos), numbers in names
-  // in numeric order; letters without a readable memo (letter-1 to letter-11, letter-9003) last.
+  // By recipient or organisation: within the page shown (names from the memos; the page says so),
+  // numbers in names in numeric order; letters without a readable memo (on page 1: letter-1 to
+  // letter-4, letter-7 to letter-11, letter-9003) last.
+  const firstPage = rowIds((await agent.get('/rounds/big')).text);
+  const withoutMemo = ['letter-1', 'letter-10', 'letter-11', 'letter-2', 'letter-3', 'letter-4', 'letter-7', 'letter-8', 'letter-9', 'letter-9003'];
   resetCalls();
-  expect(rowIds((await agent.get('/rounds/big?sort=recipient')).text).slice(0, 3)).toEqual(['letter-12', 'letter-13', 'letter-14']);
-  expect(rowIds((await agent.get('/rounds/big?sort=organisation&dir=desc')).text).slice(12, 15)).toEqual(['letter-10000', 'letter-9999', 'letter-9998']);
-  const lastByRecipient = rowIds((await agent.get('/rounds/big?sort=recipient&page=200')).text);
-  expect(lastByRecipient.slice(-12).sort()).toEqual(['letter-1', 'letter-10', 'letter-11', 'letter-2', 'letter-3', 'letter-4', 'letter-5', 'letter-6', 'letter-7', 'letter-8', 'letter-9', 'letter-9003']);
+  const byRecipient = await agent.get('/rounds/big?sort=recipient');
+  expect(fake.calls.list).toBe(2);
+  const recipientIds = rowIds(byRecipient.text);
+  expect([...recipientIds].sort()).toEqual([...firstPage].sort());
+  expect(recipientIds.slice(0, 3)).toEqual(['letter-14', 'letter-15', 'letter-16']);
+  expect(recipientIds.slice(-10).sort()).toEqual(withoutMemo);
+  expect(byRecipient.text).toContain('Sorted within this page only');
+  const byOrganisationDesc = rowIds((await agent.get('/rounds/big?sort=organisation&dir=desc')).text);
+  expect(byOrganisationDesc.slice(0, 10).sort()).toEqual(withoutMemo);
+  expect(byOrganisationDesc.slice(10, 12)).toEqual(['letter-10000', 'letter-9501']);
+  const secondByRecipient = await agent.get('/rounds/big?sort=recipient&page=2');
+  expect(rowIds(secondByRecipient.text).sort()).toEqual(rowIds((await agent.get('/rounds/big?page=2')).text).sort());
+  expect(secondByRecipient.text).toContain('Page 2 of 200');
+  expect(nextHref(secondByRecipient.text)).toMatch(/[?&]sort=recipient(&|$)/);
 
   resetCalls();
   const overdue = await agent.get('/rounds/big?state=overdue');
@@ -212,7 +245,8 @@ test('a finished letter without a memo is read from its workflow result, an open
   resetCalls();
   const page = await agent.get('/rounds/small');
   expect(rowIds(page.text)).toEqual(['london', 'kent']);
-  expect(fake.calls).toEqual({ list: 1, query: 1, result: 1, describe: 0 });
+  // One visibility request per phase (overdue: none, running: london, finished: kent).
+  expect(fake.calls).toEqual({ list: 3, query: 1, result: 1, describe: 0, count: COUNTS });
   expect(rowOf(page.text, 'kent')).toContain('Recipient of kent');
   expect(rowOf(page.text, 'london')).toContain('Recipient of london');
 });
@@ -242,4 +276,8 @@ test('an unknown round or letter is a 404 page', async () => {
   const letter = await agent.get('/letters/nope/nothing');
   expect(letter.status).toBe(404);
   expect((await agent.get('/rounds/nope/export.csv')).status).toBe(404);
+  // A page token the register did not give out: said so, with the way back.
+  const token = await agent.get('/rounds/big?after=nope.&page=2');
+  expect(token.status).toBe(404);
+  expect(token.text).toContain('start again from the first page');
 });

@@ -97,6 +97,12 @@ export interface RegisterView {
   matching: number;
   pageSize: number;
   rows: RegisterRow[];
+  /**
+   * Set when the page came from visibility a page at a time (client/register-query.ts): `next`
+   * is the token of the next page (absent on the last), and `withinPage` says the sort (by
+   * recipient or organisation) orders this page's letters only.
+   */
+  paged?: { next?: string; withinPage: boolean };
   now: Date;
   tz: string;
   /** The round-wide actions' form (deadlines-view.ts): each row gets a checkbox that belongs to it. */
@@ -150,9 +156,10 @@ function documentsCell(r: RegisterRow): SafeHtml {
 
 export function registerPage(ctx: PageContext, v: RegisterView): string {
   const base = roundHref(v.roundId);
-  const link = (params: { state?: string; sort?: string; dir?: string; page?: number }) =>
+  const link = (params: { state?: string; sort?: string; dir?: string; page?: number; after?: string }) =>
     base +
     queryString({
+      after: params.after,
       q: v.search,
       state: params.state ?? v.filter,
       sort: (params.sort ?? v.sort) === 'next' ? undefined : (params.sort ?? v.sort),
@@ -180,7 +187,16 @@ export function registerPage(ctx: PageContext, v: RegisterView): string {
     ? html`<nav class="pager" aria-label="Pages of the register">
   ${v.page > 1 ? html`<a href="${link({ page: v.page - 1 })}" rel="prev">Previous page</a>` : html`<span class="muted">Previous page</span>`}
   <span>Page ${v.page} of ${v.pages}</span>
-  ${v.page < v.pages ? html`<a href="${link({ page: v.page + 1 })}" rel="next">Next page</a>` : html`<span class="muted">Next page</span>`}
+  ${
+    v.paged
+      ? v.paged.next && v.page < v.pages
+        ? html`<a href="${link({ page: v.page + 1, after: v.paged.next })}" rel="next">Next page</a>`
+        : html`<span class="muted">Next page</span>`
+      : v.page < v.pages
+        ? html`<a href="${link({ page: v.page + 1 })}" rel="next">Next page</a>`
+        : html`<span class="muted">Next page</span>`
+  }
+  ${v.paged && v.page > 1 ? html`<a href="${link({ page: 1 })}" rel="first">First page</a>` : ''}
 </nav>`
     : '';
   const body = html`
@@ -211,6 +227,7 @@ export function registerPage(ctx: PageContext, v: RegisterView): string {
 <p id="register-count">${v.matching === 0 ? 'No letters match.' : html`Letters ${first} to ${last} of ${v.matching}${v.filter ? html` (${filterOptions.find((o) => o.value === v.filter)?.label ?? v.filter})` : ''}.`}${
   v.search ? html` Searching for “${v.search}”: <a href="${base}${queryString({ state: v.filter, sort: v.sort === 'next' ? undefined : v.sort, dir: v.dir === 'asc' ? undefined : v.dir })}">show all letters</a>.` : ''
 }</p>
+${v.paged?.withinPage ? html`<p class="hint" id="register-sort-note">Sorted within this page only (pages follow the next action, overdue first); the CSV export has every letter.</p>` : ''}
 ${pager}
 <div class="table-wrap" role="region" aria-labelledby="register-caption" tabindex="0">
 <table class="register" id="register">

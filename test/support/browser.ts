@@ -10,7 +10,10 @@ import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
+import { defaultPayloadConverter, TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
+import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import { addUser, type Role } from '../../client/users';
 import { startWebServer } from '../../client/web/server';
 import type { DocumentKey } from '../../domain/documents';
@@ -147,9 +150,13 @@ export interface FakeLetter {
  * A stand-in for a Temporal client with visibility, for page-size and rendering tests that
  * need many letters but no server: lists letters (by RoundId in the query, with their memo)
  * and answers each letter's status query and result from the given data, counting the calls.
+ * The raw visibility calls the paged register makes (client/register-query.ts) are answered
+ * the way the server does: listWorkflowExecutions a page of `pageSize` with a nextPageToken
+ * (counted in `list`), and workflow.count (counted in `count`), for the predicates that module
+ * writes (RoundId, ExecutionStatus, NextActionAt, LetterState; GROUP BY ExecutionStatus).
  */
-export function fakeClient(letters: FakeLetter[]): { client: Client; calls: { list: number; query: number; result: number; describe: number } } {
-  const calls = { list: 0, query: 0, result: 0, describe: 0 };
+export function fakeClient(letters: FakeLetter[]): { client: Client; calls: { list: number; query: number; result: number; describe: number; count: number } } {
+  const calls = { list: 0, query: 0, result: 0, describe: 0, count: 0 };
   const byId = new Map(letters.map((l) => [`${l.roundId}/${l.letterId}`, l]));
   const statusOf = (l: FakeLetter): LetterStatus => ({
     roundId: l.roundId,
@@ -178,23 +185,77 @@ export function fakeClient(letters: FakeLetter[]): { client: Client; calls: { li
     status: { name: l.executionStatus ?? 'RUNNING' },
     startTime: new Date('2020-10-13T09:30:00Z'),
     memo: l.memo,
-    typedSearchAttributes: new TypedSearchAttributes([
-      { key: api.RoundId, value: l.roundId },
-      { key: api.LetterState, value: l.state },
-      ...(l.nextActionAt ? [{ key: api.NextActionAt, value: new Date(l.nextActionAt) }] : []),
-      { key: api.Outstanding, value: l.outstanding },
-    ]),
+    typedSearchAttributes: new TypedSearchAttributes(sas(l)),
   });
+  const sas = (l: FakeLetter) => [
+    { key: api.RoundId, value: l.roundId },
+    { key: api.LetterState, value: l.state },
+    ...(l.nextActionAt ? [{ key: api.NextActionAt, value: new Date(l.nextActionAt) }] : []),
+    { key: api.Outstanding, value: l.outstanding },
+  ];
+  const Status = temporal.api.enums.v1.WorkflowExecutionStatus;
+  /** An execution as listWorkflowExecutions returns it (payloads, protobuf status and times). */
+  const raws = new Map<FakeLetter, unknown>();
+  const raw = (l: FakeLetter) => raws.get(l) ?? raws.set(l, rawOf(l)).get(l);
+  const rawOf = (l: FakeLetter) => ({
+    execution: { workflowId: `${l.roundId}/${l.letterId}`, runId: 'run' },
+    type: { name: api.WORKFLOW_TYPE },
+    taskQueue: 'letters',
+    status: l.executionStatus === 'COMPLETED' ? Status.WORKFLOW_EXECUTION_STATUS_COMPLETED : Status.WORKFLOW_EXECUTION_STATUS_RUNNING,
+    historyLength: { toNumber: () => 1 },
+    startTime: msToTs(Date.parse('2020-10-13T09:30:00Z')),
+    memo: l.memo ? { fields: Object.fromEntries(Object.entries(l.memo).map(([k, v]) => [k, defaultPayloadConverter.toPayload(v)])) } : undefined,
+    searchAttributes: { indexedFields: encodeUnifiedSearchAttributes(undefined, sas(l)) },
+  });
+  /** The letters a visibility query matches, for the predicates client/queries.ts and client/register-query.ts write. */
+  const matching = (query: string): FakeLetter[] => {
+    const where = query.replace(/ GROUP BY .*$/, '');
+    const round = /RoundId = "([^"]*)"/.exec(where)?.[1];
+    const state = /LetterState = "([^"]*)"/.exec(where)?.[1];
+    const onlyRunning = / ExecutionStatus = "Running"/.test(where);
+    const onlyFinished = /ExecutionStatus != "Running"/.test(where);
+    const before = /NextActionAt < "([^"]*)"/.exec(where)?.[1];
+    const notBefore = /\(NextActionAt >= "([^"]*)" OR NextActionAt IS NULL\)/.exec(where)?.[1];
+    const isRunning = (l: FakeLetter) => (l.executionStatus ?? 'RUNNING') === 'RUNNING';
+    const b = before === undefined ? NaN : Date.parse(before);
+    const nb = notBefore === undefined ? NaN : Date.parse(notBefore);
+    return letters.filter(
+      (l) =>
+        (round === undefined || l.roundId === round) &&
+        (state === undefined || l.state === state) &&
+        (!onlyRunning || isRunning(l)) &&
+        (!onlyFinished || !isRunning(l)) &&
+        (before === undefined || (!!l.nextActionAt && Date.parse(l.nextActionAt) < b)) &&
+        (notBefore === undefined || !l.nextActionAt || Date.parse(l.nextActionAt) >= nb),
+    );
+  };
   const client = {
+    options: { namespace: 'default', loadedDataConverter: { payloadConverter: defaultPayloadConverter, failureConverter: undefined, payloadCodecs: [] } },
+    workflowService: {
+      async listWorkflowExecutions({ query, pageSize, nextPageToken }: { query: string; pageSize: number; nextPageToken?: Uint8Array }) {
+        calls.list++;
+        const all = matching(query);
+        const from = nextPageToken?.length ? Number(Buffer.from(nextPageToken).toString('utf8')) : 0;
+        const to = from + pageSize;
+        return { executions: all.slice(from, to).map(raw), nextPageToken: to < all.length ? Buffer.from(String(to)) : Buffer.alloc(0) };
+      },
+    },
     withDeadline: <R>(_deadline: number | Date, fn: () => Promise<R>) => fn(),
     workflow: {
       list({ query }: { query: string }) {
         calls.list++;
-        const round = /RoundId = "([^"]*)"/.exec(query)?.[1];
-        const matching = letters.filter((l) => round === undefined || l.roundId === round);
+        const rows = matching(query);
         return (async function* () {
-          for (const l of matching) yield info(l);
+          for (const l of rows) yield info(l);
         })();
+      },
+      async count(query: string) {
+        calls.count++;
+        const all = matching(query);
+        if (!/GROUP BY ExecutionStatus/.test(query)) return { count: all.length, groups: [] };
+        const by = new Map<string, number>();
+        for (const l of all) by.set(l.executionStatus === 'COMPLETED' ? 'Completed' : 'Running', (by.get(l.executionStatus === 'COMPLETED' ? 'Completed' : 'Running') ?? 0) + 1);
+        return { count: all.length, groups: [...by].map(([v, count]) => ({ groupValues: [v], count })) };
       },
       getHandle(workflowId: string) {
         const l = byId.get(workflowId);
