@@ -277,6 +277,8 @@ export function generateRound(parent: string, roundId: string, count: number, st
     'policy:',
     '  steps:',
     ...steps.map(([after, action]) => `    - { after: ${after}, action: ${action} }`),
+    // No publication window: these rounds test sending, and their tests wait for every workflow to complete.
+    '  publicationWindow: 0 working days',
     '',
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'round.yaml'), yaml);
