@@ -14,6 +14,11 @@ import { PROJECT_ROOT } from '../worker/paths';
 import { causeChain, describeError, grpcCode, SystemError, temporalFailure, UserError } from './errors';
 import { formatExplanations, formatLetter, formatRegister, formatRegisterFooter, formatRounds, terminalSafe, when } from './terminal-format';
 import { letterInputs, letterStatus, NO_WORKER, pdfLettersForSending, startLetters, updateLetter, workerPolling } from './letters';
+// Already loaded by ./letters, so importing them here costs nothing at start. (import() would not do:
+// tsx runs it as ESM, which wants file extensions: `rounds publish` failed with "Cannot find module".)
+import { DocumentStore, documentsDir } from '../activities/document-store';
+import { parseIsoDate } from '../domain/calendar';
+import { varDir } from './users';
 // Commands load what only they need when they run (the round-folder parser, the worker, the web
 // server, the demo's test server): `rounds status` started in 0.75 s when everything loaded eagerly.
 // (require, not import(): tsx runs import() as ESM, which wants file extensions.)
@@ -528,9 +533,6 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--by <name>', 'who (with --close)')
     .action(async (roundIds: string[], o: { out: string; baseUrl?: string; roundDir?: string[]; asOf?: string; stamp?: boolean; close?: boolean; by?: string }) => {
       const { checkOut, closePublished, publishSite, readRounds, withRoundFolders } = publisher();
-      const { DocumentStore, documentsDir } = await import('../activities/document-store');
-      const { varDir } = await import('./users');
-      const { parseIsoDate } = await import('../domain/calendar');
       if (o.baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(o.baseUrl)) throw new UserError(`--base-url: expected an http(s) URL like https://office.example.org/requests/, got '${o.baseUrl}'`);
       let asOf: string | undefined;
       try {
@@ -558,11 +560,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   // Publication from the terminal (issue 14): a document received by post or by hand, what may
   // be published, and the end of a finished letter's publication window.
   const publication = program.command('publication').description("mark what of a letter may be published (see also the letter page)");
-  const store = async () => {
-    const { DocumentStore, documentsDir } = await import('../activities/document-store');
-    const { varDir } = await import('./users');
-    return new DocumentStore(documentsDir(varDir()));
-  };
+  const store = async () => new DocumentStore(documentsDir(varDir()));
   publication
     .command('attach <workflowId> <file>')
     .description('add a document received by post or by hand (stored in the document store; not published until marked)')

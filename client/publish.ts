@@ -15,6 +15,9 @@ import type { LetterStatus, StoredFile } from '../domain/types';
 import { SystemError, UserError } from './errors';
 import { letterStatuses } from './export';
 import { listLetters, queries } from './queries';
+// Static, not import(): tsx runs import() as ESM, which wants file extensions (`rounds publish` failed).
+import { updateLetter } from './letters';
+import { hasErrors, loadRoundFolder } from './round-folder';
 import { formatIssue } from '../domain/round';
 
 export interface PublishOptions extends SiteOptions {
@@ -90,7 +93,6 @@ export async function withRoundFolders(rounds: RoundData[], dirs: string[]): Pro
 async function loadFolders(dirs: string[]): Promise<Map<string, Omit<RoundData, 'roundId' | 'letters'>>> {
   const out = new Map<string, Omit<RoundData, 'roundId' | 'letters'>>();
   if (dirs.length === 0) return out;
-  const { loadRoundFolder, hasErrors } = await import('./round-folder');
   for (const dir of dirs) {
     const plan = await loadRoundFolder(dir);
     if (hasErrors(plan)) throw new UserError(`--round-dir ${dir}: ${plan.issues.filter((i) => i.level === 'error').map(formatIssue).join('; ')}`);
@@ -143,7 +145,6 @@ async function writeAtomically(out: string, files: SiteFile[], store: DocumentSt
  * (e.g. its window ended meanwhile) is left as it is.
  */
 export async function closePublished(client: Client, rounds: RoundData[], by: string): Promise<{ closed: string[]; refused: string[] }> {
-  const { updateLetter } = await import('./letters');
   const closed: string[] = [];
   const refused: string[] = [];
   for (const r of rounds) {

@@ -1,5 +1,8 @@
 // The `rounds` command: clear errors and exit codes for people's mistakes (1) and for the
 // system's failures (2), without a stack trace.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { rounds } from './support/cli';
 
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
@@ -16,6 +19,18 @@ test('check: a missing folder is a user error naming it', async () => {
   const r = await rounds(['check', 'no/such/round']);
   expect(r.code).toBe(1);
   expect(r.stdout).toContain('error: no/such/round: no such folder');
+  noStack(r.stdout + r.stderr);
+});
+
+// Through bin/rounds.js as a person runs it (tsx): the publish command once loaded its modules with
+// import(), which tsx runs as ESM, and failed with "Cannot find module" before saying anything useful.
+test('publish: an --out that is a file is a user error, said before contacting Temporal', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-cli-')), 'a-file');
+  fs.writeFileSync(file, 'x');
+  const r = await rounds(['publish', 'vru-2020', '--out', file]);
+  expect(r.stderr).toContain(`--out ${file}: is a file, not a folder`);
+  expect(r.code).toBe(1);
+  expect(fs.readFileSync(file, 'utf8')).toBe('x');
   noStack(r.stdout + r.stderr);
 });
 
