@@ -167,6 +167,51 @@ export async function pendingActivities(client: Client, roundId: string, letterI
   }));
 }
 
+/**
+ * Waits until every letter of the round has run its first workflow task (history past its first
+ * task, none pending), polling the server's describe (no worker involved). A letter whose first
+ * task runs after some of its steps are due skips all but the latest (Letter.skipOverdue), so a
+ * test that counts emails must know its letters started in time: throws, saying how many had
+ * not, if they are not all going by `deadline` (ms since the epoch). Returns the ms it took.
+ */
+export async function untilFirstTasksRan(client: Client, round: GeneratedRound, deadline: number): Promise<number> {
+  const from = Date.now();
+  let waiting = [...round.letterIds];
+  while (waiting.length) {
+    const still: string[] = [];
+    for (let i = 0; i < waiting.length; i += 20) {
+      const batch = waiting.slice(i, i + 20);
+      const done = await Promise.all(
+        batch.map(async (id) => {
+          const d = await letterHandle(client, round.roundId, id).describe();
+          return d.historyLength >= 4 && !d.raw.pendingWorkflowTask;
+        }),
+      );
+      batch.forEach((id, k) => done[k] || still.push(id));
+    }
+    waiting = still;
+    if (!waiting.length) break;
+    if (Date.now() > deadline) {
+      throw new Error(`${waiting.length} of ${round.letterIds.length} letters had not run their first workflow task ${Math.round((Date.now() - from) / 1000)} s after the start, when their first step fell due (e.g. ${waiting.slice(0, 5).join(', ')}): the machine is too slow for this schedule`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return Date.now() - from;
+}
+
+/** A letter's pending workflow task (attempt, state, times) and its last history events: why a letter with no pending activity is not moving. */
+export async function pendingWorkflowTask(client: Client, roundId: string, letterId: string): Promise<Record<string, unknown>> {
+  const handle = letterHandle(client, roundId, letterId);
+  const d = await handle.describe();
+  const t = d.raw.pendingWorkflowTask;
+  const events = (await handle.fetchHistory()).events ?? [];
+  return {
+    status: d.status.name,
+    workflowTask: t ? { state: temporal.api.enums.v1.PendingWorkflowTaskState[t.state ?? 0], attempt: t.attempt, scheduledAt: ts(t.scheduledTime), startedAt: ts(t.startedTime) } : null,
+    lastEvents: events.slice(-4).map((e) => `${EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', '')}@${ts(e.eventTime)}`),
+  };
+}
+
 /** Prints a test's figures so they show in the jest output. */
 export function report(title: string, figures: Record<string, unknown>): void {
   const lines = Object.entries(figures).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
