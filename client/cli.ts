@@ -1,14 +1,19 @@
 // The `rounds` command line: the program, its global options and its one error handler. Each
-// group of commands lives in client/commands/, one module each, and adds its commands here:
-//   round-setup.ts    check, start                 (a round folder, then one workflow per letter)
-//   status.ts         status, show                 (where letters stand)
-//   staff-actions.ts  receive, decline, extend, pause, withdraw, resume, note (domain/staff-actions.ts)
-//   calendar.ts       calendar close               (office closures: deadlines move)
-//   reports.ts        stats, export
-//   inbox.ts          inbox, triage, correct-address (replies in)
-//   publication.ts    publish, publication         (the public site)
-//   service.ts        setup, worker, serve, demo   (running things)
-//   users.ts          user                         (dashboard accounts)
+// group of commands is one module of client/commands/ (`*-commands.ts`, each exporting
+// register<Group>(program, ctx)):
+//   round-setup-commands.ts   check, start            (a round folder, then one workflow per letter)
+//   status-commands.ts        status, show            (where letters stand)
+//   staff-action-commands.ts  receive, decline, extend, pause, withdraw, resume, note
+//                             (the seven staff actions of domain/staff-actions.ts)
+//   calendar-commands.ts      calendar close          (office closures: deadlines move)
+//   report-commands.ts        stats, export
+//   inbox-commands.ts         inbox, triage, correct-address (replies in)
+//   publication-commands.ts   publish, publication    (the public site)
+//   service-commands.ts       setup, worker, serve, demo (running things)
+//   user-commands.ts          user                    (dashboard accounts)
+// and what they share: cli-context.ts (output, global options, the Temporal client),
+// options.ts (letter ids, --doc, numbers), selection.ts (one letter or a selection of them),
+// lazy.ts (modules loaded only by the commands that need them).
 // Exit codes: 0 ok, 1 a person's mistake (with a clear message), 2 a system failure (e.g.
 // Temporal unreachable).
 import fs from 'node:fs';
@@ -17,18 +22,18 @@ import { Command, CommanderError } from 'commander';
 import { ExitError, RoundsError } from '../domain/errors';
 import { notReady, type TemporalSettings } from '../worker/connection';
 import { PROJECT_ROOT } from '../worker/paths';
-import { registerCalendar } from './commands/calendar';
-import { CliContext } from './commands/context';
-import { registerInbox } from './commands/inbox';
+import { registerCalendar } from './commands/calendar-commands';
+import { CliContext } from './commands/cli-context';
+import { registerInbox } from './commands/inbox-commands';
 import { checkId } from './commands/options';
-import { registerPublication } from './commands/publication';
-import { registerReports } from './commands/reports';
-import { registerRoundSetup } from './commands/round-setup';
+import { registerPublication } from './commands/publication-commands';
+import { registerReports } from './commands/report-commands';
+import { registerRoundSetup } from './commands/round-setup-commands';
 import { isSelection } from './commands/selection';
-import { registerService } from './commands/service';
-import { registerStaffActions } from './commands/staff-actions';
-import { registerStatus } from './commands/status';
-import { registerUsers } from './commands/users';
+import { registerService } from './commands/service-commands';
+import { registerStaffActions } from './commands/staff-action-commands';
+import { registerStatus } from './commands/status-commands';
+import { registerUsers } from './commands/user-commands';
 import { causeChain, describeError, temporalFailure, UserError } from './errors';
 import { terminalSafe } from './terminal-format';
 

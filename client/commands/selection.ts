@@ -9,7 +9,7 @@ import { UserError } from '../errors';
 import { letterStatus, updateLetter, type PayloadOf, type Updates } from '../letters';
 import type { Outcome } from '../round-actions';
 import { when } from '../terminal-format';
-import type { CliContext } from './context';
+import type { CliContext } from './cli-context';
 import { rounds } from './lazy';
 import { checkId } from './options';
 

@@ -5,7 +5,7 @@ import type { DocumentKey } from '../../domain/documents';
 import { UserError } from '../errors';
 import { updateLetter } from '../letters';
 import { when } from '../terminal-format';
-import type { CliContext } from './context';
+import type { CliContext } from './cli-context';
 import { inboxCommands } from './lazy';
 import { docsOption } from './options';
 import { act, nextText, selectable, type Selection } from './selection';

@@ -7,7 +7,7 @@ import type { TemporalSettings } from '../../worker/connection';
 import { describeError, grpcCode, temporalFailure, UserError } from '../errors';
 import { letterInputs, NO_WORKER, pdfLettersForSending, startLetters, workerPolling } from '../letters';
 import { terminalSafe } from '../terminal-format';
-import type { CliContext } from './context';
+import type { CliContext } from './cli-context';
 import { checkOutput, cliProgress, roundFolder, searchAttributes } from './lazy';
 import { parsePositiveInt } from './options';
 

@@ -7,7 +7,7 @@ import { UserError } from '../errors';
 import { letterStatus } from '../letters';
 import { listLetters, queries } from '../queries';
 import { registerOrder } from '../register';
-import type { CliContext } from './context';
+import type { CliContext } from './cli-context';
 import { exportCsv, rounds, stats } from './lazy';
 
 type StatsOptions = { round?: string; json?: boolean; csv?: boolean };

@@ -9,7 +9,7 @@ import { DOCUMENT_KEYS, type DocumentKey } from '../../domain/documents';
 import { UserError } from '../errors';
 import { updateLetter } from '../letters';
 import { varDir } from '../users';
-import type { CliContext } from './context';
+import type { CliContext } from './cli-context';
 import { publisher } from './lazy';
 
 type PublishOptions = { out: string; baseUrl?: string; roundDir?: string[]; asOf?: string; stamp?: boolean; close?: boolean; by?: string };

@@ -1,8 +1,8 @@
 // Deadlines: `rounds calendar close <from> [to]`, an office closure that every open letter
 // concerned plans its remaining steps around (issue 16). One letter's own deadline moves with
-// `rounds extend` (./staff-actions.ts).
+// `rounds extend` (./staff-action-commands.ts).
 import type { Command } from 'commander';
-import type { CliContext } from './context';
+import type { CliContext } from './cli-context';
 import { rounds } from './lazy';
 import { progressLine, reportOutcomes } from './selection';
 

@@ -6,7 +6,7 @@ import type { DocumentKey } from '../../domain/documents';
 import { STAFF_ACTIONS, type StaffAction } from '../../domain/staff-actions';
 import { UserError } from '../errors';
 import { updateLetter } from '../letters';
-import type { CliContext } from './context';
+import type { CliContext } from './cli-context';
 import { docsOption, parsePositiveInt } from './options';
 import { act, isSelection, nextText, selectable, type Selection } from './selection';
 

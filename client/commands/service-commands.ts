@@ -2,7 +2,7 @@
 // serve` (everything locally, `npm start`) and `rounds demo` (a whole round on a time-skipping
 // server).
 import type { Command } from 'commander';
-import type { CliContext } from './context';
+import type { CliContext } from './cli-context';
 import { demoRunner, service, setup } from './lazy';
 
 export function registerService(program: Command, ctx: CliContext): void {

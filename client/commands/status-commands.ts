@@ -8,7 +8,7 @@ import { letterStatus } from '../letters';
 import { listLetters, PAGE_SIZE, queries, summarise, type LetterRow } from '../queries';
 import { registerOrder } from '../register';
 import { formatExplanations, formatLetter, formatRegister, formatRegisterFooter, formatRounds } from '../terminal-format';
-import type { CliContext } from './context';
+import type { CliContext } from './cli-context';
 import { register } from './lazy';
 import { parsePositiveInt } from './options';
 
