@@ -1,7 +1,8 @@
 // The seven things staff record on a letter, named once. Each has the workflow update that
 // carries it (workflows/letter-api.ts defines its updates from these names), the `rounds`
-// command that sends it (client/cli.ts) and the dashboard form (client/web/letter-view.ts
-// LETTER_FORMS, POST /letters/:roundId/:letterId/<action>), whose name is the action's own.
+// command that sends it (client/commands/staff-action-commands.ts) and the dashboard form
+// (client/web/letter-view.ts LETTER_FORMS, POST /letters/:roundId/:letterId/<action>), whose
+// name is the action's own.
 // The update names are recorded in every letter's history: never change them.
 export const STAFF_ACTIONS = {
   receipt: { update: 'recordReceipt', command: 'receive', describe: 'record receipt of documents' },

@@ -71,3 +71,52 @@ test('an unreachable Temporal is a system error (exit 2) that says where it look
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/^rounds: cannot reach Temporal at 127\.0\.0\.1:1 \(namespace default\): .*Start it with `npm start`, or set TEMPORAL_ADDRESS\.\n$/);
 });
+
+// Issue 12: each group of commands is a module of client/commands/ that cli.ts registers; one
+// left out would vanish from the CLI without any other test noticing.
+test('rounds --help lists every command group, in order; each group lists its subcommands', async () => {
+  const commandsOf = (help: string) =>
+    help
+      .split(/^Commands:\n/m)[1]
+      .split('\n')
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.trim().split(' ')[0]);
+  const r = await rounds(['--help']);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toBe('');
+  expect(commandsOf(r.stdout)).toEqual([
+    'check', 'start', // round set-up
+    'status', 'show', // where letters stand
+    'receive', 'decline', 'extend', 'pause', 'withdraw', 'resume', 'note', // the seven staff actions
+    'calendar', // deadlines
+    'stats', 'export', // reports
+    'inbox', 'triage', 'correct-address', // replies in
+    'publish', 'publication', // the public site
+    'setup', 'worker', 'serve', 'demo', // running things
+    'user', // dashboard accounts
+    'help',
+  ]);
+  const { roundsInProcess } = await import('./support/cli');
+  const groups: Record<string, string[]> = {
+    calendar: ['close', 'help'],
+    inbox: ['import', 'file', 'dismiss'], // (inbox has an action of its own: no help subcommand)
+    publication: ['attach', 'set', 'close', 'help'],
+    user: ['add', 'passwd', 'remove', 'role', 'list', 'help'],
+  };
+  for (const [group, subcommands] of Object.entries(groups)) {
+    const sub = await roundsInProcess([group, '--help']);
+    expect(sub.code).toBe(0);
+    expect(commandsOf(sub.out)).toEqual(subcommands);
+  }
+});
+
+test('an unknown command exits 1 with one line of error, then the usage; nothing on stdout', async () => {
+  const r = await rounds(['frobnicate']);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.split('\n');
+  expect(lines[0]).toBe("error: unknown command 'frobnicate'");
+  expect(lines.filter((l) => /error/i.test(l))).toHaveLength(1);
+  expect(r.stderr).toContain('Usage: rounds [options] [command]');
+  noStack(r.stderr);
+});

@@ -61,6 +61,6 @@ test('the image runs the compiled build with NODE_ENV=production, and the comman
     expect(env(name).ROUNDS_DOCUMENTS_DIR).toBe('/documents');
     expect(compose.services[name].volumes).toContain('documents:/documents');
   }
-  const cli = read('client/cli.ts');
+  const cli = read('client/commands/service-commands.ts'); // (the CLI's setup, worker and serve commands)
   for (const command of ['setup', 'worker', 'serve']) expect(cli).toContain(`.command('${command}')`);
 });

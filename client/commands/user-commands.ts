@@ -3,7 +3,7 @@
 // users.json in ROUNDS_VAR_DIR or the project's var/), whatever the working directory; a
 // running dashboard sees each change at the user's next request.
 import { Argument, Command, Option } from 'commander';
-import { addUser, describeUsers, removeUser, ROLES, setPassword, setRole, usersFileLocation, type Role } from './users';
+import { addUser, describeUsers, removeUser, ROLES, setPassword, setRole, usersFileLocation, type Role } from '../users';
 
 /** The users file: --users-file, else the one `rounds serve` uses. */
 export function usersFileFrom(option?: string): string {
@@ -25,7 +25,7 @@ function action(fn: (file: string, opts: Opts, ...args: string[]) => Promise<str
   };
 }
 
-export function registerWebCommands(program: Command): void {
+export function registerUsers(program: Command): void {
   const user = program.command('user').description('manage who can sign in to the dashboard');
   const fileOption = () =>
     new Option('--users-file <path>', "the users file (default: $ROUNDS_USERS_FILE, else users.json in $ROUNDS_VAR_DIR or the project's var/, as `rounds serve` uses)");
