@@ -20,7 +20,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { MailSink } from '../worker/dev/mail-sink';
 import { devServerEnv } from './support/browser';
 import { letterInput, letterWorker, mailSink, workflowBundle } from './support/temporal';
-import { eventually } from './support/wait';
+import { eventually } from '../worker/dev/wait';
 
 jest.setTimeout(180_000);
 const world = {} as { env: TestWorkflowEnvironment; sink: MailSink };

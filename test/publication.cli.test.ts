@@ -16,7 +16,7 @@ import type { MailSink } from '../worker/dev/mail-sink';
 import { devServerEnv, tempDir } from './support/browser';
 import { roundsInProcess } from './support/cli';
 import { letterInput, letterWorker, mailSink } from './support/temporal';
-import { eventually } from './support/wait';
+import { eventually } from '../worker/dev/wait';
 
 jest.setTimeout(180_000);
 const world = {} as { env: TestWorkflowEnvironment; sink: MailSink };

@@ -18,9 +18,9 @@ import * as mb from '../workflows/mailbox-api';
 import type { MailSink } from '../worker/dev/mail-sink';
 import { InboxWatcher } from '../worker/inbox-watcher';
 import { createLetterWorker } from '../worker/worker';
-import { Dovecot, DOMAIN, USER } from './support/dovecot';
+import { Dovecot, DOMAIN, USER } from '../worker/dev/dovecot';
 import { letterInput, mailSink, parsedMail, SHORT_POLICY, timeSkippingEnv, workflowBundle } from './support/temporal';
-import { waitFor } from './support/wait';
+import { waitFor } from '../worker/dev/wait';
 
 jest.setTimeout(120_000);
 

@@ -25,7 +25,7 @@ import { createLetterWorker } from '../worker/worker';
 import { devServerEnv } from './support/browser';
 import { rounds } from './support/cli';
 import { letterInput, SHORT_POLICY, workflowBundle } from './support/temporal';
-import { waitFor } from './support/wait';
+import { waitFor } from '../worker/dev/wait';
 
 jest.setTimeout(180_000);
 

@@ -22,7 +22,7 @@ import * as mb from '../workflows/mailbox-api';
 import { createLetterWorker } from '../worker/worker';
 import { devServerEnv, launchBrowser, signIn, startDashboard, WebAgent, type Dashboard } from './support/browser';
 import { letterInput, mailSink, SHORT_POLICY, workflowBundle } from './support/temporal';
-import { waitFor } from './support/wait';
+import { waitFor } from '../worker/dev/wait';
 import type { MailSink } from '../worker/dev/mail-sink';
 
 jest.setTimeout(180_000);
