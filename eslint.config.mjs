@@ -24,6 +24,20 @@ const ioLibraries = [
 const sandboxMessage =
   'workflows/ and domain/ run in the workflow sandbox: no Node built-ins or I/O libraries; nor client/, worker/, activities/ (`import type` is fine).';
 
+// test/ is the tests' own: nothing outside it imports from it (the bench's and the tests' shared
+// machinery lives in worker/dev/). Not even `import type`.
+const testMessage = 'only test/ imports from test/: process machinery the bench or the app needs belongs in worker/dev/ (or its own layer).';
+const noTestImports = { regex: '^(\\.\\.?/)+test(/|$)', message: testMessage };
+
+// The same for require('../test/...'), import('../test/...') and `typeof import('../test/...')`, which
+// no-restricted-imports does not look at.
+const testPath = '/^(\\.\\.?\\/)+test(\\/|$)/';
+const noTestRequires = [
+  { selector: `CallExpression[callee.name='require'][arguments.0.value=${testPath}]`, message: testMessage },
+  { selector: `ImportExpression[source.value=${testPath}]`, message: testMessage },
+  { selector: `TSImportType[argument.literal.value=${testPath}]`, message: testMessage },
+];
+
 const sandboxImports = {
   paths: [...nodeBuiltins, ...ioLibraries].map((name) => ({ name, allowTypeImports: true, message: sandboxMessage })),
   patterns: [
@@ -32,6 +46,7 @@ const sandboxImports = {
     // The side-effect layers. Everywhere `import type` is fine: it is erased before bundling (workflows use the
     // Activities type).
     { regex: '^(\\.\\.?/)+(client|worker|activities)(/|$)', allowTypeImports: true, message: sandboxMessage },
+    noTestImports,
   ],
 };
 
@@ -54,10 +69,19 @@ export default defineConfig(
     },
   },
   {
+    files: ['{bench,worker,client,activities}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [noTestImports] }],
+      'no-restricted-syntax': ['error', ...noTestRequires],
+    },
+  },
+  {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': ['error', sandboxImports],
+      'no-restricted-syntax': ['error', ...noTestRequires],
     },
   },
   {

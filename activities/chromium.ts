@@ -1,29 +1,14 @@
 // Finding Chromium, which prints letters to PDF (activities/letter-pdf.ts): the same places
 // scripts/ensure-chromium.js looks for the tests (ROUNDS_CHROMIUM_PATH, then Debian's
 // /usr/bin/chromium). That script is not part of the compiled build, hence this copy of its lookup.
-import fs from 'node:fs';
+import { ChromiumMissingError } from '../domain/errors';
+import { isExecutable } from './executable';
 
 export const CHROMIUM_ENV_VAR = 'ROUNDS_CHROMIUM_PATH';
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
 export const HOW_TO_INSTALL_CHROMIUM =
   `install it (Debian/Ubuntu: apt-get install --no-install-recommends chromium) or set ${CHROMIUM_ENV_VAR} to a Chromium or Chrome binary`;
-
-export class ChromiumMissingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ChromiumMissingError';
-  }
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** The Chromium binary to use; a ChromiumMissingError that says how to get one otherwise. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string {

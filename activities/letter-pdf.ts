@@ -13,7 +13,8 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { chromium, type Browser } from 'playwright-core';
 import { escapeHtml } from '../domain/email';
 import type { ReplyAttachment } from '../domain/types';
-import { ChromiumMissingError, findChromium } from './chromium';
+import { ChromiumMissingError } from '../domain/errors';
+import { findChromium } from './chromium';
 import { DocumentStore } from './document-store';
 
 export interface LetterPdfConfig {

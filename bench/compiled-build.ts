@@ -2,21 +2,16 @@
 // (`rounds status` against a dev server, and `rounds --help`), and a worker's start time and
 // memory once ready and after a small round. Run with `node -r tsx/cjs bench/compiled-build.ts`
 // after `npm run build`. Modes alternate, so that a busy machine weighs on both alike.
-import { DevServer, generateRound, runRounds, sleep, tempDir, WorkerProcess } from '../test/faults/support/processes';
-import { MailSink } from '../worker/dev/mail-sink';
-import { ensureSearchAttributes } from '../worker/search-attributes';
-import { Connection } from '@temporalio/client';
+import { generateRound, runRounds, sleep, tempDir } from '../worker/dev/processes';
+import { DevService } from '../worker/dev/service';
 
 const MODES = { sources: { NODE_ENV: 'development' }, compiled: { NODE_ENV: 'production' } } as const;
 const RUNS = Number(process.env.RUNS ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  const server = await DevServer.start();
-  const c = await Connection.connect({ address: server.address });
-  await ensureSearchAttributes(c, 'default');
-  await c.close();
-  const sink = await new MailSink({ dir: tempDir('rounds-compiled-outbox-') }).start();
+  const service = await DevService.start();
+  const { address } = service;
   const cli: Record<string, { help: number[]; status: number[] }> = { sources: { help: [], status: [] }, compiled: { help: [], status: [] } };
   const worker: Record<string, { readyMs: number[]; rssReadyMb: number[]; rssAfterRoundMb: number[] }> = {
     sources: { readyMs: [], rssReadyMb: [], rssAfterRoundMb: [] },
@@ -25,18 +20,18 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     for (const [mode, env] of Object.entries(MODES)) {
       cli[mode].help.push((await runRounds(['--help'], env)).ms);
-      cli[mode].status.push((await runRounds(['--address', server.address, 'status'], env)).ms);
+      cli[mode].status.push((await runRounds(['--address', address, 'status'], env)).ms);
     }
   }
   for (let i = 0; i < Math.min(RUNS, 3); i++) {
     for (const [mode, env] of Object.entries(MODES)) {
-      const w = new WorkerProcess({ address: server.address, smtpUrl: sink.url, env: { ...env } });
+      const w = service.startWorker({ env: { ...env } });
       await w.ready;
       worker[mode].readyMs.push(w.readyAt - w.startedAt);
       await sleep(2000);
       worker[mode].rssReadyMb.push(w.rssKb() / 1024);
       const round = generateRound(tempDir('rounds-compiled-'), `r${mode}${i}`, 100, [['3 seconds', 'chase'], ['4 seconds', 'close']]);
-      await runRounds(['--address', server.address, 'start', round.dir, '--sent-on', 'now'], env);
+      await runRounds(['--address', address, 'start', round.dir, '--sent-on', 'now'], env);
       await sleep(15_000);
       worker[mode].rssAfterRoundMb.push(w.rssKb() / 1024);
       await w.stop();
@@ -49,8 +44,7 @@ async function main(): Promise<void> {
         `${Math.round(median(worker[mode].rssAfterRoundMb))} MB after 100 letters (medians of ${RUNS} / ${Math.min(RUNS, 3)})`,
     );
   }
-  await sink.stop();
-  await server.stop();
+  await service.stop();
 }
 
 main().catch((err) => {

@@ -1,23 +1,21 @@
 // `npm run bench -- --replies 1000 --letters 10000`: replies in at scale (issue 13). A dev server,
-// a real Dovecot (test/support/dovecot.ts), `rounds start` of a round of open letters, then the
+// a real Dovecot (worker/dev/dovecot.ts), `rounds start` of a round of open letters, then the
 // real `rounds worker` with IMAP_URL (its IDLE watcher and the mailbox workflow); N replies, one
 // to each of N letters, are delivered over LMTP at once. Measured: seconds from the first
 // delivery until the last reply is on its letter's timeline, and the delay from each message's
 // delivery to its `reply` timeline entry (the entry's time is the worker's clock, as is ours).
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { messageIdFor } from '../domain/email';
 import type { LetterStatus } from '../domain/types';
 import * as api from '../workflows/letter-api';
 import * as mb from '../workflows/mailbox-api';
-import { MailSink } from '../worker/dev/mail-sink';
-import { ensureSearchAttributes } from '../worker/search-attributes';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../worker/dev/temporal-binaries';
-import { DevServer, generateRound, runRounds, sleep, waitFor, WorkerProcess } from '../test/faults/support/processes';
-import { Dovecot, DOMAIN, USER } from '../test/support/dovecot';
+import { generateRound, runRounds, sleep, waitFor } from '../worker/dev/processes';
+import { DevService } from '../worker/dev/service';
+import { Dovecot, DOMAIN, USER } from '../worker/dev/dovecot';
 import { ms, percentile, round0, round1, table } from './stats';
 
 export interface RepliesBenchOptions {
@@ -30,31 +28,24 @@ const SENDER = 'office@test-office.example.org';
 
 export async function benchReplies(opts: RepliesBenchOptions, work: string, cleanup: (() => Promise<void> | void)[], log: (s: string) => void): Promise<Record<string, unknown>> {
   if (opts.replies > opts.letters) throw new Error(`--replies ${opts.replies}: at most one reply per letter (--letters ${opts.letters})`);
-  const server = await DevServer.start({ dbFile: path.join(work, 'temporal.db'), sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS });
-  cleanup.push(() => server.stop());
-  const connection = await Connection.connect({ address: server.address });
-  cleanup.push(() => connection.close());
-  await ensureSearchAttributes(connection, 'default');
-  const client = new Client({ connection, namespace: 'default' });
-  const sink = await new MailSink({ dir: path.join(work, 'outbox') }).start();
-  cleanup.push(() => sink.stop());
+  // Dovecot first, so that the worker (stopped with the service) goes before it.
   const dovecot = await new Dovecot().start();
   cleanup.push(() => dovecot.destroy());
-  log(`dev server ${server.address}, Dovecot IMAP ${dovecot.imapPort} / LMTP ${dovecot.lmtpPort}`);
+  const service = await DevService.start({ dir: work, sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS });
+  cleanup.push(() => service.stop());
+  const { address, client } = service;
+  log(`dev server ${address}, Dovecot IMAP ${dovecot.imapPort} / LMTP ${dovecot.lmtpPort}`);
 
   // Open letters whose first step is weeks away: nothing but the replies happens.
   const round = generateRound(work, 'bench-replies', opts.letters, [['20 working days', 'chase'], ['60 working days', 'close']]);
-  const started = await runRounds(['--address', server.address, 'start', round.dir, '--sent-on', 'now', '--concurrency', String(opts.concurrency)], {}, 20 * 60_000);
+  const started = await runRounds(['--address', address, 'start', round.dir, '--sent-on', 'now', '--concurrency', String(opts.concurrency)], {}, 20 * 60_000);
   if (started.code !== 0) throw new Error(`rounds start failed (${started.code}): ${started.stderr}`);
   log(`rounds start: ${started.stdout.trim()} in ${ms(started.ms)}`);
 
-  const worker = new WorkerProcess({
-    address: server.address,
-    smtpUrl: sink.url,
+  const worker = service.startWorker({
     env: { IMAP_URL: dovecot.imapUrl, ROUNDS_VAR_DIR: path.join(work, 'var'), ROUNDS_DOCUMENTS_DIR: path.join(work, 'documents') },
     readyTimeoutMs: 120_000,
   });
-  cleanup.push(() => worker.stop());
   await worker.ready;
   const scheduled = () => client.workflow.count(`RoundId = "${round.roundId}" AND NextActionAt > "2000-01-01T00:00:00Z"`).then((c) => c.count);
   await waitFor('every letter to have run its first task', async () => (await scheduled()) >= opts.letters, 20 * 60_000, 1000);

@@ -18,18 +18,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { listLetters, queries } from '../client/queries';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../worker/dev/temporal-binaries';
 import type { LetterStatus } from '../domain/types';
-import { MailSink, type SinkMessage } from '../worker/dev/mail-sink';
-import { ensureSearchAttributes } from '../worker/search-attributes';
+import type { SinkMessage } from '../worker/dev/mail-sink';
 import { requireBinary } from '../worker/dev/temporal-binaries';
 import * as api from '../workflows/letter-api';
 import {
   cpuSeconds,
-  DevServer,
   generateRound,
   parseMessageId,
   ROOT,
@@ -39,9 +37,9 @@ import {
   sleep,
   tempDir,
   waitFor,
-  WorkerProcess,
-} from '../test/faults/support/processes';
-import { Agent, startDashboard, type Dashboard } from '../test/faults/support/web';
+} from '../worker/dev/processes';
+import { DevService } from '../worker/dev/service';
+import { Agent, startDashboard, type Dashboard } from '../worker/dev/dashboard';
 import { benchReplies } from './replies';
 import { median, ms, percentile, round0, round1, round2, table, timed } from './stats';
 
@@ -139,13 +137,9 @@ interface ServerUnderTest {
   description: string;
 }
 
-async function startDevServer(opts: Options, work: string, cleanup: (() => Promise<void> | void)[]): Promise<ServerUnderTest> {
-  const server = await DevServer.start({
-    dbFile: path.join(work, 'temporal.db'),
-    sqlitePragmas: opts.sqlite === 'wal' ? DEV_SERVER_SQLITE_PRAGMAS : {},
-    dynamicConfig: opts.serverConfig,
-  });
-  cleanup.push(() => server.stop());
+/** What the results say about the dev server the service started. */
+function devServerUnderTest(opts: Options, service: DevService): ServerUnderTest {
+  const server = service.server!;
   log(`dev server at ${server.address} (sqlite ${opts.sqlite})`);
   return {
     address: server.address,
@@ -158,7 +152,7 @@ async function startDevServer(opts: Options, work: string, cleanup: (() => Promi
 async function startCluster(cleanup: (() => Promise<void> | void)[]): Promise<ServerUnderTest> {
   // Loaded only here: it builds or finds the server binaries and PostgreSQL.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Postgres, TemporalServer } = require('../test/cluster/support/cluster') as typeof import('../test/cluster/support/cluster');
+  const { Postgres, TemporalServer } = require('../worker/dev/cluster') as typeof import('../worker/dev/cluster');
   const pg = await Postgres.start();
   cleanup.push(() => pg.stop());
   const server = await TemporalServer.start(pg);
@@ -206,13 +200,16 @@ async function main(): Promise<void> {
       log(`wrote ${path.relative(process.cwd(), opts.out)}`);
       return;
     }
-    const server = opts.cluster ? await startCluster(cleanup) : await startDevServer(opts, work, cleanup);
-    const connection = await Connection.connect({ address: server.address });
-    cleanup.push(() => connection.close());
-    await ensureSearchAttributes(connection, 'default');
-    const client = new Client({ connection, namespace: 'default' });
-    const sink = await new MailSink({ dir: path.join(work, 'outbox') }).start();
-    cleanup.push(() => sink.stop());
+    const cluster = opts.cluster ? await startCluster(cleanup) : undefined;
+    const service = await DevService.start({
+      dir: work,
+      address: cluster?.address,
+      sqlitePragmas: opts.sqlite === 'wal' ? DEV_SERVER_SQLITE_PRAGMAS : {},
+      dynamicConfig: opts.serverConfig,
+    });
+    cleanup.push(() => service.stop());
+    const server = cluster ?? devServerUnderTest(opts, service);
+    const { client, sink } = service;
     const arrivals: { at: number; message: SinkMessage }[] = [];
     sink.on('message', (message: SinkMessage) => arrivals.push({ at: Date.now(), message }));
 
@@ -308,15 +305,12 @@ async function main(): Promise<void> {
     // ---------------- 2. the worker: start, and its first task for every letter
     const rss: RssSample[] = [];
     let phase = 'worker start';
-    const worker = new WorkerProcess({
-      address: server.address,
-      smtpUrl: sink.url,
+    const worker = service.startWorker({
       ...(opts.workerVariant
         ? { script: ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'worker-variant.ts')], env: { BENCH_WORKER_TUNING: opts.workerVariant } }
         : { env: buildEnv }),
       readyTimeoutMs: 120_000,
     });
-    cleanup.push(() => worker.stop());
     const t0 = Date.now();
     const sampler = setInterval(() => {
       try {
@@ -510,13 +504,7 @@ async function main(): Promise<void> {
     // own with the SDK's defaults, while our worker stays up with its letters open.
     phase = 'baseline';
     log(`baseline: ${opts.chases} bare workflows (timer, then one email), all due ${a} s after they start`);
-    const bareWorker = new WorkerProcess({
-      address: server.address,
-      smtpUrl: sink.url,
-      script: ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'bare-worker.ts')],
-      readyTimeoutMs: 120_000,
-    });
-    cleanup.push(() => bareWorker.stop());
+    const bareWorker = service.startWorker({ script: ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'bare-worker.ts')], readyTimeoutMs: 120_000 });
     await bareWorker.ready;
     const bareDue = Date.now() + a * 1000;
     const bareStarted = await runProcess(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'bare.ts'), 'chase', String(opts.chases), String(bareDue), String(opts.concurrency)], { TEMPORAL_ADDRESS: server.address }, 5 * 60_000);

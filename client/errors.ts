@@ -7,7 +7,7 @@ import { NamespaceNotFoundError, TemporalFailure, WorkflowNotFoundError } from '
 
 // The error classes themselves live in domain/errors.ts (one module for every kind); the
 // client's code imports the two kinds from here or there alike.
-export { AlreadyAppliedUserError, RoundsError, SystemError, UserError } from '../domain/errors';
+export { AlreadyAppliedUserError, NotFoundError, RoundsError, SystemError, UserError } from '../domain/errors';
 
 /** gRPC status codes that we name (from @grpc/grpc-js's `status`). */
 const GRPC = { CANCELLED: 1, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14, UNAUTHENTICATED: 16 };

@@ -12,7 +12,7 @@ import { DOCUMENT_KEYS } from '../domain/documents';
 import { LETTER_STATES } from '../domain/states';
 import type { LetterStatus } from '../domain/types';
 import { csvField, toCsv } from '../domain/csv';
-import { UserError } from './errors';
+import { NotFoundError } from './errors';
 
 export { csvField, toCsv };
 import { letterStatus } from './letters';
@@ -93,7 +93,7 @@ export async function letterStatuses(
 
 /**
  * One letter's status: its workflow's result when it has completed, else its status
- * query. Without `executionStatus`, asks the server first. UserError when there is no such letter.
+ * query. Without `executionStatus`, asks the server first. NotFoundError when there is no such letter.
  */
 export async function statusOf(client: Client, workflowId: string, executionStatus?: string): Promise<LetterStatus> {
   if (executionStatus === undefined) {
@@ -114,10 +114,10 @@ export async function statusOf(client: Client, workflowId: string, executionStat
   return letterStatus(client, workflowId);
 }
 
-/** The register of one round as CSV (see the top of this file). UserError when the round has no letters. */
+/** The register of one round as CSV (see the top of this file). NotFoundError when the round has no letters. */
 export async function exportRoundCsv(client: Client, roundId: string): Promise<string> {
   const rows = (await listLetters(client, queries.roundLetters(roundId))).sort(registerOrder);
-  if (rows.length === 0) throw new UserError(`no letters in round '${roundId}' (see \`rounds status\` for the rounds there are)`);
+  if (rows.length === 0) throw new NotFoundError(`no letters in round '${roundId}' (see \`rounds status\` for the rounds there are)`);
   const statuses = await letterStatuses(client, rows, { timeoutMs: 30_000 });
   return toCsv([
     CSV_HEADER,

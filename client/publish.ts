@@ -12,7 +12,7 @@ import { localDateOf } from '../domain/calendar';
 import type { PublicationInput, StaffMember } from '../domain/publication/model';
 import { planSite, type SiteFile, type SiteOptions } from '../domain/publication/site';
 import type { LetterStatus, StoredFile } from '../domain/types';
-import { SystemError, UserError } from './errors';
+import { NotFoundError, SystemError, UserError } from './errors';
 import { letterStatuses } from './export';
 import { listLetters, queries } from './queries';
 // Static, not import(): tsx runs import() as ESM, which wants file extensions (`rounds publish` failed).
@@ -34,7 +34,7 @@ export async function readRounds(client: Client, roundIds: string[]): Promise<Ro
   const rounds: RoundData[] = [];
   for (const roundId of roundIds) {
     const rows = await listLetters(client, queries.roundLetters(roundId));
-    if (rows.length === 0) throw new UserError(`no letters in round '${roundId}' (see \`rounds status\` for the rounds there are); nothing was written`);
+    if (rows.length === 0) throw new NotFoundError(`no letters in round '${roundId}' (see \`rounds status\` for the rounds there are); nothing was written`);
     const statuses = await letterStatuses(client, rows, { timeoutMs: 30_000 });
     const letters: LetterStatus[] = [];
     for (const row of rows) {

@@ -6,6 +6,7 @@
 //
 //   RoundsError                      exitCode
 //   ├── UserError                    1   a person's mistake: the message says what and where
+//   │   ├── NotFoundError                no such round, letter or file (the dashboard's 404)
 //   │   ├── PolicyError                  round.yaml/recipients.csv policy field
 //   │   ├── CalendarError                a date the working-day calendar cannot place
 //   │   ├── ScheduleError                a letter's steps that cannot be planned
@@ -16,6 +17,7 @@
 //   │   ├── TemporalUnreachableError
 //   │   ├── NamespaceNotReadyError       the namespace or its search attributes (`rounds setup`)
 //   │   ├── MissingBinaryError           a Temporal binary that is not there
+//   │   ├── ChromiumMissingError         no Chromium to print a letter to PDF
 //   │   └── MissingDocumentError         a document store entry that is not there
 //   └── ExitError                    n   exit with a code, the reason already printed
 //
@@ -55,6 +57,17 @@ export class ExitError extends RoundsError {
 }
 
 // ---------------------------------------------------------------- a person's mistakes
+
+/**
+ * No such round, letter or file: the dashboard answers 404 "Not found" (any other UserError is a
+ * refusal, 422). The message says what was looked for and where to find what there is.
+ */
+export class NotFoundError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
 
 /** A policy field that is not understood: `field` names it (e.g. policy.steps[1].after). */
 export class PolicyError extends UserError {
@@ -155,6 +168,17 @@ export class MissingBinaryError extends SystemError {
   constructor(message: string) {
     super(message);
     this.name = 'MissingBinaryError';
+  }
+}
+
+/**
+ * No Chromium to print a letter to PDF (activities/chromium.ts). Its name is matched in the letter
+ * workflow's nonRetryableErrorTypes and recorded in histories: keep it.
+ */
+export class ChromiumMissingError extends SystemError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChromiumMissingError';
   }
 }
 

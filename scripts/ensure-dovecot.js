@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Makes sure Dovecot (IMAP + LMTP) is there for the replies tests (test/support/dovecot.ts),
+// Makes sure Dovecot (IMAP + LMTP) is there for the replies tests (worker/dev/dovecot.ts),
 // like ensure-chromium.js: silent when /usr/sbin/dovecot exists; installs Debian's
 // dovecot-imapd and dovecot-lmtpd when we run as root with apt-get; otherwise fails saying how.
 // The packages' own service is not started (the tests run their own Dovecot on free ports).

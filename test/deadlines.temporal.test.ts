@@ -13,38 +13,16 @@ import type { LetterInput } from '../domain/types';
 import { startLetters } from '../client/letters';
 import { listLetters, queries } from '../client/queries';
 import * as api from '../workflows/letter-api';
-import { roundsInProcess } from './support/cli';
+import { roundsOn } from './support/cli';
 import { BUNDLE_OPTIONS } from '../worker/bundle';
 import { createLetterWorker } from '../worker/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { MailSink } from '../worker/dev/mail-sink';
 import { devServerEnv } from './support/browser';
-import { letterInput, letterWorker, mailSink, workflowBundle } from './support/temporal';
-import { eventually } from './support/wait';
+import { letterInput, mailSink, withLetterWorker, workflowBundle } from './support/temporal';
+import { eventually } from '../worker/dev/wait';
 
 jest.setTimeout(180_000);
-const world = {} as { env: TestWorkflowEnvironment; sink: MailSink };
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  [world.env, world.sink] = await Promise.all([devServerEnv(), mailSink()]);
-  const { worker, close } = await letterWorker(world.env, world.sink);
-  const running = worker.run();
-  stopWorker = async () => {
-    worker.shutdown();
-    await running;
-    close();
-  };
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await world.sink?.stop();
-  await world.env?.teardown();
-});
-
-function run(args: string[]) {
-  const address = (world.env.connection as unknown as { options: { address: string } }).options.address;
-  return roundsInProcess([...args, '--address', address]);
-}
+const world = withLetterWorker(mailSink, devServerEnv);
+const run = (args: string[]) => roundsOn(world.env, args);
 
 const kept: Policy = { ...DEFAULT_POLICY, holidays: holidayTableFrom(2027) };
 const CLOSED = ['2027-04-12', '2027-04-13', '2027-04-14', '2027-04-15', '2027-04-16'];

@@ -46,7 +46,7 @@ test('Temporal and its schema use the deploy/ files the cluster test uses, with 
   expect(compose.services.temporal.image).toBe(`temporalio/server:${VERSION.slice(1)}`);
   expect(compose.services['temporal-schema'].image).toBe(`temporalio/admin-tools:${VERSION.slice(1)}`);
   // The cluster test starts the server from the same files.
-  const harness = read('test/cluster/support/cluster.ts');
+  const harness = read('worker/dev/cluster.ts');
   for (const f of ["'temporal-server.yaml'", "'dynamicconfig.yaml'", "'setup-schema.sh'"]) expect(harness).toContain(f);
 });
 

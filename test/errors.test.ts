@@ -7,12 +7,14 @@ import {
   AlreadyAppliedError,
   AlreadyAppliedUserError,
   CalendarError,
+  ChromiumMissingError,
   ExitError,
   HeaderInjectionError,
   LetterRuleError,
   MissingBinaryError,
   MissingDocumentError,
   NamespaceNotReadyError,
+  NotFoundError,
   PolicyError,
   RoundsError,
   ScheduleError,
@@ -23,6 +25,7 @@ import {
 } from '../domain/errors';
 
 const userErrors = [
+  new NotFoundError("no letter with id 'vru-2020/nobody' (ids look like <roundId>/<letterId>; see `rounds status`)"),
   new PolicyError('policy.steps[0].after', "expected e.g. '20 working days'"),
   new CalendarError("'2021-02-29' is not a date (February 2021 has 28 days)"),
   new ScheduleError('step 3 falls after the calendar ends', 2),
@@ -37,6 +40,7 @@ const systemErrors = [
   new NamespaceNotReadyError("namespace 'rounds' has no search attribute RoundId: run `rounds setup`"),
   new MissingBinaryError('TEMPORAL_CLI_PATH is set to /nowhere, which is not an executable file'),
   new MissingDocumentError('ab'.repeat(32), '/var/documents'),
+  new ChromiumMissingError('Chromium is not installed at /usr/bin/chromium: install it'),
 ];
 
 function handle(e: unknown): { code: number; said: string } {

@@ -21,7 +21,7 @@ import * as api from '../workflows/letter-api';
 import { roundsInProcess } from './support/cli';
 import { recordHistory } from './support/histories';
 import { letterWorker, parsedMail, testDocumentsDir, withLetterWorker } from './support/temporal';
-import { eventually } from './support/wait';
+import { eventually } from '../worker/dev/wait';
 
 jest.setTimeout(120_000);
 

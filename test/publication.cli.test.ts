@@ -7,45 +7,28 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DocumentStore } from '../activities/document-store';
 import { startLetters } from '../client/letters';
 import { localDateOf } from '../domain/calendar';
 import { DEFAULT_POLICY } from '../domain/policy';
-import type { MailSink } from '../worker/dev/mail-sink';
 import { devServerEnv, tempDir } from './support/browser';
-import { roundsInProcess } from './support/cli';
-import { letterInput, letterWorker, mailSink } from './support/temporal';
-import { eventually } from './support/wait';
+import { roundsOn } from './support/cli';
+import { letterInput, mailSink, withLetterWorker } from './support/temporal';
+import { eventually } from '../worker/dev/wait';
 
 jest.setTimeout(180_000);
-const world = {} as { env: TestWorkflowEnvironment; sink: MailSink };
-let stopWorker: () => Promise<void>;
 const savedDocumentsDir = process.env.ROUNDS_DOCUMENTS_DIR;
 const documents = tempDir('rounds-pub-cli-store-');
-beforeAll(async () => {
+// Before the worker starts (hooks run in the order they are registered).
+beforeAll(() => {
   process.env.ROUNDS_DOCUMENTS_DIR = documents;
-  [world.env, world.sink] = await Promise.all([devServerEnv(), mailSink()]);
-  const { worker, close } = await letterWorker(world.env, world.sink);
-  const running = worker.run();
-  stopWorker = async () => {
-    worker.shutdown();
-    await running;
-    close();
-  };
 });
-afterAll(async () => {
+afterAll(() => {
   if (savedDocumentsDir === undefined) delete process.env.ROUNDS_DOCUMENTS_DIR;
   else process.env.ROUNDS_DOCUMENTS_DIR = savedDocumentsDir;
-  await stopWorker?.();
-  await world.sink?.stop();
-  await world.env?.teardown();
 });
-
-function run(args: string[]) {
-  const address = (world.env.connection as unknown as { options: { address: string } }).options.address;
-  return roundsInProcess([...args, '--address', address]);
-}
+const world = withLetterWorker(mailSink, devServerEnv);
+const run = (args: string[]) => roundsOn(world.env, args);
 
 /** Every file under dir, by relative path. */
 function tree(dir: string): Record<string, string> {

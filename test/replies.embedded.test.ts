@@ -16,7 +16,7 @@ import { MailSink } from '../worker/dev/mail-sink';
 import { createLetterWorker } from '../worker/worker';
 import { rounds } from './support/cli';
 import { letterInput, timeSkippingEnv, workflowBundle } from './support/temporal';
-import { waitFor } from './support/wait';
+import { waitFor } from '../worker/dev/wait';
 
 jest.setTimeout(120_000);
 

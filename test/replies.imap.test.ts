@@ -17,10 +17,10 @@ import type { mailbox } from '../workflows/mailbox';
 import * as mb from '../workflows/mailbox-api';
 import type { MailSink } from '../worker/dev/mail-sink';
 import { InboxWatcher } from '../worker/inbox-watcher';
-import { createLetterWorker } from '../worker/worker';
-import { Dovecot, DOMAIN, USER } from './support/dovecot';
-import { letterInput, mailSink, parsedMail, SHORT_POLICY, timeSkippingEnv, workflowBundle } from './support/temporal';
-import { waitFor } from './support/wait';
+import { Dovecot, DOMAIN, USER } from '../worker/dev/dovecot';
+import { startInboxWorker, type InboxWorker } from './support/replies';
+import { letterInput, mailSink, parsedMail, SHORT_POLICY, timeSkippingEnv } from './support/temporal';
+import { waitFor } from '../worker/dev/wait';
 
 jest.setTimeout(120_000);
 
@@ -28,7 +28,7 @@ let env: TestWorkflowEnvironment;
 let sink: MailSink;
 let dovecot: Dovecot;
 let documentsDir: string;
-let stopWorker: () => Promise<void>;
+let inbox: InboxWorker;
 let box: WorkflowHandle<typeof mailbox>;
 
 const COORDINATOR = `${USER}@${DOMAIN}`;
@@ -47,29 +47,12 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   [env, sink, dovecot] = await Promise.all([timeSkippingEnv(), mailSink(), new Dovecot().start()]);
   documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-documents-'));
-  const { worker, close } = await createLetterWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    email: { smtpUrl: sink.url },
-    inbox: { source: new ImapSource(dovecot.imapUrl), documentsDir },
-    workflowBundle: await workflowBundle(),
-  });
-  const running = worker.run();
-  stopWorker = async () => {
-    worker.shutdown();
-    await running;
-    close();
-  };
   // A long poll interval: these tests wake the poll themselves (one of them through IDLE).
-  box = await env.client.workflow.start<typeof mailbox>(mb.MAILBOX_WORKFLOW_TYPE, {
-    taskQueue: api.TASK_QUEUE,
-    workflowId: `mailbox-${process.pid}`,
-    args: [{ pollSeconds: 86_400 }],
-  });
+  inbox = await startInboxWorker(env, { smtpUrl: sink.url, source: new ImapSource(dovecot.imapUrl), documentsDir });
+  box = inbox.box;
 });
 afterAll(async () => {
-  await box?.terminate().catch(() => undefined);
-  await stopWorker?.();
+  await inbox?.stop();
   await sink?.stop();
   await env?.teardown();
   await dovecot?.destroy();

@@ -21,45 +21,29 @@ import * as api from '../workflows/letter-api';
 import type { mailbox } from '../workflows/mailbox';
 import * as mb from '../workflows/mailbox-api';
 import { MailSink } from '../worker/dev/mail-sink';
-import { createLetterWorker } from '../worker/worker';
 import { devServerEnv } from './support/browser';
 import { rounds } from './support/cli';
-import { letterInput, SHORT_POLICY, workflowBundle } from './support/temporal';
-import { waitFor } from './support/wait';
+import { deliveredAndRead, SLOW_POLICY, startInboxWorker, type InboxWorker } from './support/replies';
+import { letterInput } from './support/temporal';
+import { waitFor } from '../worker/dev/wait';
 
 jest.setTimeout(180_000);
 
 let env: TestWorkflowEnvironment;
 let sink: MailSink;
 let box: WorkflowHandle<typeof mailbox>;
-let stopWorker: () => Promise<void>;
-
-/** Steps an hour apart: nothing fires while these tests run in real time. */
-const SLOW_POLICY = { ...SHORT_POLICY, steps: SHORT_POLICY.steps.map((s, i) => ({ ...s, after: { unit: 'duration' as const, ms: (i + 1) * 3_600_000 } })) };
+let inbox: InboxWorker;
 const COORDINATOR = 'april.mccoig@iasc.example.org';
 
 beforeAll(async () => {
   const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-var-'));
   const folder = new FolderSource(path.join(varDir, 'inbox'));
   [env, sink] = await Promise.all([devServerEnv(), new MailSink({ dir: path.join(varDir, 'outbox'), incoming: (raw) => folder.add(raw) }).start()]);
-  const { worker, close } = await createLetterWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    email: { smtpUrl: sink.url },
-    inbox: { source: folder, documentsDir: path.join(varDir, 'documents') },
-    workflowBundle: await workflowBundle(),
-  });
-  const running = worker.run();
-  stopWorker = async () => {
-    worker.shutdown();
-    await running;
-    close();
-  };
-  box = await env.client.workflow.start<typeof mailbox>(mb.MAILBOX_WORKFLOW_TYPE, { taskQueue: api.TASK_QUEUE, workflowId: `mailbox-${process.pid}`, args: [{ pollSeconds: 86_400 }] });
+  inbox = await startInboxWorker(env, { smtpUrl: sink.url, source: folder, documentsDir: path.join(varDir, 'documents') });
+  box = inbox.box;
 });
 afterAll(async () => {
-  await box?.terminate().catch(() => undefined);
-  await stopWorker?.();
+  await inbox?.stop();
   await sink?.stop();
   await env?.teardown();
 });
@@ -73,17 +57,14 @@ async function start(inputs: LetterInput[]): Promise<WorkflowHandle<typeof lette
 
 /** Sends a message to the sink as a recipient's mail server would, and waits until the mailbox has read it. */
 async function deliver(mail: nodemailer.SendMailOptions & { envelope?: { from: string; to: string } }): Promise<void> {
-  const before = (await box.query(mb.inbox)).lastUid;
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
-  try {
-    await transport.sendMail({ to: COORDINATOR, messageId: `<m-${crypto.randomUUID()}@example.org>`, ...mail });
-  } finally {
-    transport.close();
-  }
-  await waitFor('the mailbox to read the message', async () => {
-    await box.signal(mb.mailArrived);
-    return (await box.query(mb.inbox)).lastUid > before;
-  }, 20_000, 200);
+  await deliveredAndRead(box, async () => {
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
+    try {
+      await transport.sendMail({ to: COORDINATOR, messageId: `<m-${crypto.randomUUID()}@example.org>`, ...mail });
+    } finally {
+      transport.close();
+    }
+  });
 }
 
 const statusOf = (h: WorkflowHandle<typeof letter>): Promise<LetterStatus> => h.query(api.status);

@@ -19,10 +19,10 @@ import type { letter } from '../workflows/letter';
 import * as api from '../workflows/letter-api';
 import type { mailbox } from '../workflows/mailbox';
 import * as mb from '../workflows/mailbox-api';
-import { createLetterWorker } from '../worker/worker';
 import { devServerEnv, launchBrowser, signIn, startDashboard, WebAgent, type Dashboard } from './support/browser';
-import { letterInput, mailSink, SHORT_POLICY, workflowBundle } from './support/temporal';
-import { waitFor } from './support/wait';
+import { deliveredAndRead, SLOW_POLICY, startInboxWorker, type InboxWorker } from './support/replies';
+import { letterInput, mailSink } from './support/temporal';
+import { waitFor } from '../worker/dev/wait';
 import type { MailSink } from '../worker/dev/mail-sink';
 
 jest.setTimeout(180_000);
@@ -33,49 +33,30 @@ let folder: FolderSource;
 let box: WorkflowHandle<typeof mailbox>;
 let web: Dashboard;
 let browser: Browser | undefined;
-let stopWorker: () => Promise<void>;
+let inbox: InboxWorker;
 let documentsDir: string;
-
-const SLOW_POLICY = { ...SHORT_POLICY, steps: SHORT_POLICY.steps.map((s, i) => ({ ...s, after: { unit: 'duration' as const, ms: (i + 1) * 3_600_000 } })) };
 
 beforeAll(async () => {
   const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rounds-var-'));
   documentsDir = path.join(varDir, 'documents');
   folder = new FolderSource(path.join(varDir, 'inbox'));
   [env, sink] = await Promise.all([devServerEnv(), mailSink()]);
-  const { worker, close } = await createLetterWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    email: { smtpUrl: sink.url },
-    inbox: { source: folder, documentsDir },
-    workflowBundle: await workflowBundle(),
-  });
-  const running = worker.run();
-  stopWorker = async () => {
-    worker.shutdown();
-    await running;
-    close();
-  };
   // The dashboard asks the mailbox workflow by its usual id.
-  box = await env.client.workflow.start<typeof mailbox>(mb.MAILBOX_WORKFLOW_TYPE, { taskQueue: api.TASK_QUEUE, workflowId: mb.MAILBOX_WORKFLOW_ID, args: [{ pollSeconds: 86_400 }] });
+  inbox = await startInboxWorker(env, { smtpUrl: sink.url, source: folder, documentsDir, mailboxId: mb.MAILBOX_WORKFLOW_ID });
+  box = inbox.box;
   web = await startDashboard(env.client, { users: [['april', 'staff'], ['val', 'viewer']], documentsDir });
 });
 afterAll(async () => {
   await browser?.close();
   await web?.close();
-  await box?.terminate().catch(() => undefined);
-  await stopWorker?.();
+  await inbox?.stop();
   await sink?.stop();
   await env?.teardown();
 });
 
 async function deliver(opts: ConstructorParameters<typeof MailComposer>[0]): Promise<void> {
-  const before = (await box.query(mb.inbox)).lastUid;
-  folder.add(await new MailComposer({ to: 'april.mccoig@iasc.example.org', messageId: `<m-${crypto.randomUUID()}@example.org>`, ...opts }).compile().build());
-  await waitFor('the mailbox to read it', async () => {
-    await box.signal(mb.mailArrived);
-    return (await box.query(mb.inbox)).lastUid > before;
-  }, 20_000, 200);
+  const raw = await new MailComposer({ to: 'april.mccoig@iasc.example.org', messageId: `<m-${crypto.randomUUID()}@example.org>`, ...opts }).compile().build();
+  await deliveredAndRead(box, () => folder.add(raw));
 }
 
 async function start(overrides: Partial<LetterInput>): Promise<WorkflowHandle<typeof letter>> {

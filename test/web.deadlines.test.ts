@@ -13,7 +13,7 @@ import * as api from '../workflows/letter-api';
 import type { MailSink } from '../worker/dev/mail-sink';
 import { devServerEnv, startDashboard, WebAgent, type Dashboard } from './support/browser';
 import { letterInput, letterWorker, mailSink } from './support/temporal';
-import { eventually } from './support/wait';
+import { eventually } from '../worker/dev/wait';
 
 jest.setTimeout(180_000);
 let env: TestWorkflowEnvironment;

@@ -15,7 +15,7 @@ import * as api from '../workflows/letter-api';
 import { devServerEnv, startDashboard, tempDir, WebAgent, type Dashboard } from './support/browser';
 import { startLetters } from '../client/letters';
 import { letterInput, letterWorker, mailSink, SHORT_POLICY } from './support/temporal';
-import { eventually } from './support/wait';
+import { eventually } from '../worker/dev/wait';
 
 jest.setTimeout(180_000);
 

@@ -15,7 +15,7 @@ import { DocumentStore, isSha256 } from '../../activities/document-store';
 import type { DocumentKey } from '../../domain/documents';
 import type { LetterStatus } from '../../domain/types';
 import * as api from '../../workflows/letter-api';
-import { UserError } from '../errors';
+import { NotFoundError, UserError } from '../errors';
 import { statusOf } from '../export';
 import { dismissFromPen, fileFromPen, formatOutcome, importEmlBytes, inboxState } from '../inbox';
 import { updateLetter } from '../letters';
@@ -67,7 +67,7 @@ export const inboxRoutes: FastifyPluginAsync<AreaOptions> = async (app, { web })
     try {
       status = await statusOf(web.client, api.workflowIdFor(roundId, letterId));
     } catch (err) {
-      if (err instanceof UserError) return sendError(web, req, reply, 404, 'No such letter', err.message);
+      if (err instanceof NotFoundError) return sendError(web, req, reply, 404, 'No such letter', err.message);
       throw err;
     }
     const r = status.replies?.find((x) => x.messageId === messageId);

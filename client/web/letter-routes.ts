@@ -8,7 +8,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { STAFF_ACTIONS } from '../../domain/staff-actions';
 import type { DeclinePayload, ExtendPayload, NotePayload, PausePayload, ReceiptPayload, ResumePayload, WithdrawPayload } from '../../domain/types';
 import { workflowIdFor } from '../../workflows/letter-api';
-import { UserError } from '../errors';
+import { NotFoundError, UserError } from '../errors';
 import { statusOf } from '../export';
 import { updateLetter } from '../letters';
 import { CAN_RECORD } from '../users';
@@ -65,7 +65,7 @@ async function renderLetter(
   try {
     status = await client.withDeadline(Date.now() + 15_000, () => statusOf(client, workflowId));
   } catch (err) {
-    if (err instanceof UserError) return sendError(web, req, reply, 404, 'No such letter', err.message);
+    if (err instanceof NotFoundError) return sendError(web, req, reply, 404, 'No such letter', err.message);
     throw err;
   }
   const outboxFiles = outbox ? outbox.findByMessageIds(status.emails.map((e) => e.messageId)) : undefined;

@@ -7,7 +7,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { localDateOf } from '../../domain/calendar';
 import { planSite, type SiteFile } from '../../domain/publication/site';
-import { UserError } from '../errors';
+import { NotFoundError, UserError } from '../errors';
 import { publishSite, readRounds, type RoundData } from '../publish';
 import { pageContext, send, sendError, takeFlash, type AreaOptions, type Web } from './context';
 import { html } from './html';
@@ -84,7 +84,7 @@ async function read(web: Web, req: FastifyRequest, reply: FastifyReply, roundId:
   try {
     return await readRounds(web.client, [roundId]);
   } catch (err) {
-    if (!(err instanceof UserError)) throw err;
+    if (!(err instanceof NotFoundError)) throw err;
     await sendError(web, req, reply, 404, 'No such round', err.message);
     return undefined;
   }

@@ -62,7 +62,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { describeError, UserError } from '../errors';
+import { describeError, NotFoundError, UserError } from '../errors';
 import { UserDirectory } from '../users';
 import { authRoutes } from './auth-routes';
 import { pathOf, sendError, type Body, type Web } from './context';
@@ -211,7 +211,10 @@ export async function buildWebApp(opts: WebServerOptions): Promise<FastifyInstan
     if (statusCode === 429) {
       return sendError(web, req, reply, 429, 'Too many requests', 'Too many requests. Wait a minute, then try again.');
     }
-    if (thrown instanceof UserError) return sendError(web, req, reply, 404, 'Not found', thrown.message);
+    // No such round, letter or file: 404. Any other UserError is a refusal (a rule of the letter, bad
+    // input): 422 with its message; the form pages catch theirs and show them beside the form.
+    if (thrown instanceof NotFoundError) return sendError(web, req, reply, 404, 'Not found', thrown.message);
+    if (thrown instanceof UserError) return sendError(web, req, reply, 422, 'Refused', thrown.message);
     if (statusCode >= 400 && statusCode < 500) {
       return sendError(web, req, reply, statusCode, 'Request refused', typeof err.message === 'string' ? err.message : 'The request was not understood.');
     }

@@ -13,11 +13,11 @@ import { Client, Connection } from '@temporalio/client';
 import { addUser } from '../../client/users';
 import type { LetterRow } from '../../client/queries';
 import { MailSink } from '../../worker/dev/mail-sink';
-import { WebAgent } from '../support/web-agent';
-import { waitWhileProgressing } from '../support/wait';
+import { WebAgent } from '../../worker/dev/web-agent';
+import { waitWhileProgressing } from '../../worker/dev/wait';
 import { essence, expectedMessageIds, Ledger, report, statuses } from '../faults/support/harness';
-import { generateRound, runRounds, sleep, tempDir, vmRssKb, waitFor, WorkerProcess } from '../faults/support/processes';
-import { clientTls, DashboardProcess, makeCertificates, Postgres, TemporalServer, tlsEnv } from './support/cluster';
+import { generateRound, runRounds, sleep, tempDir, vmRssKb, waitFor, WorkerProcess } from '../../worker/dev/processes';
+import { clientTls, DashboardProcess, makeCertificates, Postgres, TemporalServer, tlsEnv } from '../../worker/dev/cluster';
 
 const NAMESPACE = 'rounds';
 const LETTERS = 200;

@@ -11,8 +11,8 @@ import { MailSink } from '../../worker/dev/mail-sink';
 import { requireBinary } from '../../worker/dev/temporal-binaries';
 import * as api from '../../workflows/letter-api';
 import { connectTo, countWhere, historyTrouble, letterHandle, scheduledCount, statusOf } from './support/harness';
-import { DevServer, generateRound, runProcess, runRounds, sleep, tempDir, waitFor, WorkerProcess, type GeneratedRound } from './support/processes';
-import { Agent, startDashboard } from './support/web';
+import { DevServer, generateRound, runProcess, runRounds, sleep, tempDir, waitFor, WorkerProcess, type GeneratedRound } from '../../worker/dev/processes';
+import { Agent, startDashboard } from '../../worker/dev/dashboard';
 
 let server: DevServer;
 let connection: Connection;

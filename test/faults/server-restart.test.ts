@@ -5,7 +5,7 @@ import type { Client, Connection } from '@temporalio/client';
 import type { LetterStatus } from '../../domain/types';
 import { MailSink } from '../../worker/dev/mail-sink';
 import { completedCount, connectTo, expectedMessageIds, Ledger, report, scheduledCount, statuses, statusOf } from './support/harness';
-import { DevServer, generateRound, runRounds, sleep, tempDir, waitFor, WorkerProcess } from './support/processes';
+import { DevServer, generateRound, runRounds, sleep, tempDir, waitFor, WorkerProcess } from '../../worker/dev/processes';
 
 const LETTERS = 50;
 const DOWN_MS = 15_000;

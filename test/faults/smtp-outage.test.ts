@@ -5,7 +5,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import { MailSink } from '../../worker/dev/mail-sink';
 import { completedCount, connectTo, expectedMessageIds, Ledger, pendingActivities, report, scheduledCount, statusOf } from './support/harness';
-import { DevServer, generateRound, runRounds, sleep, tempDir, waitFor, WorkerProcess } from './support/processes';
+import { DevServer, generateRound, runRounds, sleep, tempDir, waitFor, WorkerProcess } from '../../worker/dev/processes';
 
 const LETTERS = 60;
 const OUTAGE_MS = 16_000;

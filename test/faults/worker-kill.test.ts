@@ -8,8 +8,8 @@
 import type { Client, Connection } from '@temporalio/client';
 import { MailSink } from '../../worker/dev/mail-sink';
 import { completedCount, connectTo, essence, expectedMessageIds, historyTrouble, Ledger, pendingActivities, pendingWorkflowTask, report, statusOf, untilFirstTasksRan } from './support/harness';
-import { waitWhileProgressing } from '../support/wait';
-import { DevServer, generateRound, parseMessageId, runRounds, sleep, tempDir, waitFor, WorkerProcess, type GeneratedRound } from './support/processes';
+import { waitWhileProgressing } from '../../worker/dev/wait';
+import { DevServer, generateRound, parseMessageId, runRounds, sleep, tempDir, waitFor, WorkerProcess, type GeneratedRound } from '../../worker/dev/processes';
 
 const LETTERS = 200;
 const MIN_KILLS = 5;

@@ -24,8 +24,8 @@ import { ensureSearchAttributes } from '../../worker/search-attributes';
 import { devServerOptions } from '../../worker/dev/temporal-binaries';
 import { workflowBundle } from './temporal';
 
-export { WebAgent, type HttpResult } from './web-agent';
-export { eventually } from './wait';
+export { WebAgent, type HttpResult } from '../../worker/dev/web-agent';
+export { eventually } from '../../worker/dev/wait';
 
 const { chromiumPath } = require('../../scripts/ensure-chromium') as { chromiumPath(): string };
 

@@ -27,6 +27,12 @@ export function rounds(args: string[], env: Record<string, string> = {}): Promis
   });
 }
 
+/** `rounds <args> --address <the test server's address>` in this process. */
+export function roundsOn(env: { connection: unknown }, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const address = (env.connection as { options: { address: string } }).options.address;
+  return roundsInProcess([...args, '--address', address]);
+}
+
 /** The same command in this process (main() with its output captured): faster, and it sees the test's modules. */
 export async function roundsInProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out = new PassThrough();

@@ -9,6 +9,7 @@
 // modules, so each file installs its own, logging to its own log.
 import { inspect } from 'node:util';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
+import { logChildOutput } from '../../worker/dev/child-output';
 import { appendTestLog, testLog } from './test-log';
 
 function toTestLog({ level, message, meta, timestampNanos }: LogEntry): void {
@@ -22,3 +23,6 @@ Runtime.install({
   logger: testLog() ? new DefaultLogger('INFO', toTestLog) : new DefaultLogger('WARN'),
   telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
 });
+
+// The dev servers and worker processes worker/dev/processes.ts starts: their output to this file's log too.
+logChildOutput(appendTestLog);

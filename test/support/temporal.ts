@@ -105,9 +105,15 @@ export interface LetterWorld {
   sink: MailSink;
 }
 
-/** A time-skipping server, an SMTP server and a running worker; close() stops them in that order's reverse. */
-export async function openLetterWorld(makeSink: () => Promise<MailSink> = mailSink): Promise<LetterWorld & { close(): Promise<void> }> {
-  const [env, sink] = await Promise.all([timeSkippingEnv(), makeSink()]);
+/**
+ * A time-skipping server (or the one makeEnv starts, e.g. browser.ts's devServerEnv), an SMTP
+ * server and a running worker; close() stops them in that order's reverse.
+ */
+export async function openLetterWorld(
+  makeSink: () => Promise<MailSink> = mailSink,
+  makeEnv: () => Promise<TestWorkflowEnvironment> = timeSkippingEnv,
+): Promise<LetterWorld & { close(): Promise<void> }> {
+  const [env, sink] = await Promise.all([makeEnv(), makeSink()]);
   const { worker, close } = await letterWorker(env, sink);
   const running = worker.run();
   return {
@@ -127,11 +133,11 @@ export async function openLetterWorld(makeSink: () => Promise<MailSink> = mailSi
  * One time-skipping server, one SMTP server and one running worker for a whole test file
  * (registered with beforeAll/afterAll). The returned object is filled in before the tests run.
  */
-export function withLetterWorker(makeSink: () => Promise<MailSink> = mailSink): LetterWorld {
+export function withLetterWorker(makeSink: () => Promise<MailSink> = mailSink, makeEnv?: () => Promise<TestWorkflowEnvironment>): LetterWorld {
   const world = {} as LetterWorld;
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    ({ env: world.env, sink: world.sink, close } = await openLetterWorld(makeSink));
+    ({ env: world.env, sink: world.sink, close } = await openLetterWorld(makeSink, makeEnv));
   });
   afterAll(async () => {
     await close?.();

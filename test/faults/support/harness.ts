@@ -8,7 +8,7 @@ import type { LetterStatus } from '../../../domain/types';
 import type { MailSink, SinkMessage } from '../../../worker/dev/mail-sink';
 import { ensureSearchAttributes } from '../../../worker/search-attributes';
 import * as api from '../../../workflows/letter-api';
-import { parseMessageId, type GeneratedRound } from './processes';
+import { parseMessageId, type GeneratedRound } from '../../../worker/dev/processes';
 
 export const SENDER = 'office@test-office.example.org'; // generateRound's sender
 

@@ -1,4 +1,4 @@
-// A real IMAP server for the replies tests: Debian's Dovecot, run from a temporary folder on
+// A real IMAP server for the replies tests and the bench (development only): Debian's Dovecot, run from a temporary folder on
 // free ports (IMAP and LMTP), one passwd-file user, Maildir, '+' as recipient delimiter. Test
 // mail is delivered over LMTP (nodemailer, lmtp: true), as a mail server would. Dovecot will
 // not run its login processes as root, so as root it runs as nobody:nogroup.
@@ -7,12 +7,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
-import { freePort } from '../faults/support/processes';
 import nodemailer from 'nodemailer';
+import { freePort, ROOT } from './processes';
 import { waitFor } from './wait';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureDovecot } = require('../../scripts/ensure-dovecot') as { ensureDovecot: () => string };
+/** scripts/ensure-dovecot.js from the checkout (not part of the compiled build). */
+function ensureDovecot(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(path.join(ROOT, 'scripts', 'ensure-dovecot.js')) as { ensureDovecot: () => string }).ensureDovecot();
+}
 
 export const USER = 'april';
 export const PASSWORD = 'secret-imap-password';

@@ -1,4 +1,4 @@
-// Real processes for the fault tests and the bench: a Temporal dev server (`temporal server
+// Real processes for the bench and the fault tests (development only): a Temporal dev server (`temporal server
 // start-dev`, fresh SQLite file, 127.0.0.1, free ports) that can be stopped and restarted on
 // the same port and file, and the worker as its own process (`node bin/rounds.js worker`)
 // that can be killed with SIGKILL. Every wait here is bounded in time.
@@ -8,13 +8,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { sqlitePragmaArgs } from '../../../worker/dev/temporal-binaries';
-import { appendTestLog, realTemporalCli } from '../../support/test-log';
-import { waitFor } from '../../support/wait';
+import { PROJECT_ROOT } from '../paths';
+import { childOutput } from './child-output';
+import { requireBinary, sqlitePragmaArgs } from './temporal-binaries';
+import { waitFor } from './wait';
 
 export { waitFor };
 
-export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const ROOT = PROJECT_ROOT;
 export const ROUNDS_BIN = path.join(ROOT, 'bin', 'rounds.js');
 
 export function tempDir(prefix: string): string {
@@ -67,6 +68,15 @@ function track(child: ChildProcess): ChildProcess {
 // ---------------------------------------------------------------------------------------
 // The Temporal dev server
 
+/**
+ * The Temporal CLI itself: errorLines counts what it writes to stderr. Under the tests'
+ * QuietEnvironment, TEMPORAL_CLI_PATH is a wrapper that sends the server's output to the test
+ * file's log instead (test/support/quiet-temporal-cli.sh), and this names the real one.
+ */
+function temporalCli(): string {
+  return process.env.ROUNDS_TEST_TEMPORAL_CLI ?? requireBinary('cli');
+}
+
 export interface DevServerOptions {
   /** SQLite file; a fresh one in a temp folder by default. Reuse it (and the port) to restart. */
   dbFile?: string;
@@ -106,10 +116,9 @@ export class DevServer {
     for (const [k, v] of Object.entries(this.opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
     args.push(...sqlitePragmaArgs(this.opts.sqlitePragmas));
     this.stderr = '';
-    // The CLI itself, not the tests' quiet wrapper: errorLines counts what it writes to stderr.
-    this.child = track(spawn(realTemporalCli(), args, { stdio: ['ignore', 'ignore', 'pipe'] }));
+    this.child = track(spawn(temporalCli(), args, { stdio: ['ignore', 'ignore', 'pipe'] }));
     this.child.stderr!.on('data', (d: Buffer) => {
-      appendTestLog(`dev server ${this.address}`, d.toString());
+      childOutput(`dev server ${this.address}`, d.toString());
       this.stderr = (this.stderr + d.toString()).slice(-20_000);
       this.errorLines += d.toString().split('\n').filter(Boolean).length;
     });
@@ -192,7 +201,7 @@ export class WorkerProcess {
       }),
     );
     const keep = (d: Buffer) => {
-      appendTestLog(`worker process ${this.child.pid}`, d.toString());
+      childOutput(`worker process ${this.child.pid}`, d.toString());
       this.output = (this.output + d.toString()).slice(-200_000);
     };
     this.child.stdout!.on('data', keep);

@@ -1,4 +1,4 @@
-// A real Temporal cluster for `npm run test:cluster`: PostgreSQL 15 (its own data folder, a
+// A real Temporal cluster for `npm run test:cluster` and `npm run bench -- --cluster` (development only): PostgreSQL 15 (its own data folder, a
 // free port) holding Temporal's persistence and SQL visibility and the dashboards' sessions,
 // and the real Temporal server (built once by scripts/ensure-temporal-server.js) started with
 // deploy/temporal-server.yaml, deploy/dynamicconfig.yaml and deploy/setup-schema.sh, the
@@ -8,11 +8,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
-import { freePort, ROOT, ROUNDS_BIN, stopChild, tempDir, waitFor } from '../../faults/support/processes';
+import { freePort, ROOT, ROUNDS_BIN, stopChild, tempDir, waitFor } from './processes';
 
+// scripts/ from the checkout (they are not part of the compiled build).
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { ensurePostgres } = require('../../../scripts/ensure-postgresql') as { ensurePostgres(): string };
-const { ensureTemporalServer } = require('../../../scripts/ensure-temporal-server') as {
+const { ensurePostgres } = require(path.join(ROOT, 'scripts', 'ensure-postgresql.js')) as { ensurePostgres(): string };
+const { ensureTemporalServer } = require(path.join(ROOT, 'scripts', 'ensure-temporal-server.js')) as {
   ensureTemporalServer(): { server: string; sql: string; schemaDir: string };
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

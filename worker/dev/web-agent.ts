@@ -1,4 +1,4 @@
-// For the dashboard's tests and the bench (no browser needed).
+// For the dashboard's tests and the bench (development only; no browser needed).
 export interface HttpResult {
   status: number;
   headers: Headers;

@@ -1,7 +1,8 @@
-// The dashboard, if client/web/server.ts has a working startWebServer, and the agent that uses it.
+// The dashboard in this process for the bench and the fault tests (development only), if
+// client/web/server.ts has a working startWebServer, and the agent that uses it.
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { WebAgent, type HttpResult } from '../../support/web-agent';
+import { WebAgent, type HttpResult } from './web-agent';
 import { tempDir } from './processes';
 
 export interface Dashboard {
@@ -18,8 +19,8 @@ export async function startDashboard(client: Client, users: [name: string, role:
   let startWebServer: StartWebServer | undefined;
   let addUser: AddUser | undefined;
   try {
-    startWebServer = (require('../../../client/web/server') as { startWebServer?: StartWebServer }).startWebServer;
-    addUser = (require('../../../client/users') as { addUser?: AddUser }).addUser;
+    startWebServer = (require('../../client/web/server') as { startWebServer?: StartWebServer }).startWebServer;
+    addUser = (require('../../client/users') as { addUser?: AddUser }).addUser;
   } catch (err) {
     return { unavailable: `client/web/server.ts cannot be loaded: ${(err as Error).message.split('\n')[0]}` };
   }
@@ -31,7 +32,7 @@ export async function startDashboard(client: Client, users: [name: string, role:
   return { url: web.url, passwords, close: web.close };
 }
 
-/** The dashboard tests' agent (test/support/web-agent.ts): `csrf` and a sign-in that throws, as these tests use them. */
+/** The web agent (./web-agent.ts) with `csrf` and a sign-in that throws, as the fault tests and the bench use them. */
 export class Agent extends WebAgent {
   csrf(p: string): Promise<string> {
     return this.csrfFrom(p);
