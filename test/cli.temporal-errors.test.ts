@@ -36,11 +36,10 @@ describe('on a dev server where no worker has run', () => {
     [['note', 'small/beta', 'hello']],
     [['export', 'small']],
   ])('%j says at once that no worker polls (exit 2), instead of hanging', async (args) => {
-    const t0 = Date.now();
+    // Without the check these would wait for a worker until the RPC deadline and fail with another message (no timing asserted: the machines are noisy).
     const r = await rounds([...a, ...args]);
     expect(r.stderr).toBe(`rounds: ${NO_WORKER}\n`);
     expect(r.code).toBe(2);
-    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
   // Exit 2, naming `rounds setup` (a namespace is prepared once, by whoever runs the service), and the typo case.
