@@ -12,7 +12,7 @@
 //
 // The main thread's heap limits cannot be set from here (V8 fixes them when the process starts):
 // NODE_OPTIONS='--max-old-space-size=128 --max-semi-space-size=2' for the worker process does
-// that part (README, "Configuration"; docker-compose.yml's worker sets it).
+// that part (README, "Configuration").
 
 export interface WorkerTuning {
   /** Letters kept in the worker's cache between their workflow tasks (the SDK's `maxCachedWorkflows`). */
@@ -30,10 +30,9 @@ export interface WorkerTuning {
 }
 
 export const DEFAULT_TUNING: WorkerTuning = {
-  // ~0.4 MB per cached letter, with the garbage it leaves. 100 instead of 250: ~100 MB less
-  // with 2,000 open letters (bench/README.md, "Worker memory"); a letter evicted since its last
-  // step is replayed at its next one (milliseconds for its short history).
-  maxCachedWorkflows: 100,
+  // ~0.4 MB per cached letter. 250 and 1,000 gave the same chase punctuality in the bench.
+  // 100 saves memory (below) but a chase then often replays its letter first.
+  maxCachedWorkflows: 250,
   // SMTP goes through a pool of 5 connections (activities/email.ts): more activities at once
   // only queue inside nodemailer. Fewer slots keep the rest queued in Temporal, so a worker that
   // dies leaves at most this many sends waiting out their 2-minute start-to-close timeout.
@@ -45,14 +44,17 @@ export const DEFAULT_TUNING: WorkerTuning = {
   // shares doubled how fast a new round gets its first task (83 to 165 letters/s), at ~1 s more
   // p99 when 500 cached letters are chased at one moment.
   nonStickyToStickyPollRatio: 1,
-  // The workflow thread (where cached letters live) holds ~20-40 MB live with 100-250 letters
-  // cached; under V8's 4 GB limit it let garbage grow to well over 100 MB. 96 MB keeps it
-  // collected with room to spare (a thread that hit it would stop this worker with an error, its
-  // letters waiting for the next one: raise it with maxCachedWorkflows).
-  workflowHeapMb: 96,
-  // V8's young generation is up to 3 semi-spaces (16 MB each by default): activations make
-  // much short-lived garbage, which then sits in committed memory. 2 MB costs more minor GCs.
-  workflowSemiSpaceMb: 2,
+  // V8's own limits. The workflow thread (where cached letters live) holds ~20-40 MB live with
+  // 100-250 letters cached and lets garbage grow well past that under V8's 4 GB limit. Capping
+  // it (96 MB old space, 2 MB semi-spaces: ROUNDS_WORKFLOW_HEAP_MB=96
+  // ROUNDS_WORKFLOW_SEMI_SPACE_MB=2) with a cache of 100 and NODE_OPTIONS for the main thread
+  // (above) kept a worker at ~280 MB with 10,000 open letters, but in two runs on a saturated
+  // machine a burst of chases with those settings did not finish in the bench's time while the
+  // same burst with these defaults did (more replays and minor GCs where CPU was short). Not
+  // the default until a quiet-machine run shows the chases as punctual (bench/README.md,
+  // "Worker memory"); a deployment short of memory rather than CPU can set them.
+  workflowHeapMb: 0,
+  workflowSemiSpaceMb: 0,
 };
 
 /** Each setting's environment variable and the range it accepts. */
