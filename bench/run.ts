@@ -10,6 +10,9 @@
 //   npm run bench -- --sources             # the CLI and worker from the TypeScript sources (tsx), not dist/
 //   npm run bench -- --cluster             # the real Temporal server on PostgreSQL (npm run test:cluster's
 //                                          # deployment: deploy/ files, SQL visibility); writes bench/results/cluster.json
+//   npm run bench -- --worker-env ROUNDS_MAX_CACHED_WORKFLOWS=250   # environment for the worker process only
+//   npm run bench -- --memory --letters 2000 [--settings a,b] [--sample 60]   # only the worker's memory
+//                                          # (bench/memory.ts) for several worker settings; writes workerMemory into latest.json
 //   npm run bench -- --replies 1000 --letters 10000   # only replies in (bench/replies.ts): N replies at once
 //                                          # over Dovecot with that many open letters; writes bench/results/replies.json
 //
@@ -41,6 +44,7 @@ import {
 import { DevService } from '../worker/dev/service';
 import { Agent, startDashboard, type Dashboard } from '../worker/dev/dashboard';
 import { benchReplies } from './replies';
+import { benchMemory, writeMemoryResults } from './memory';
 import { median, ms, percentile, round0, round1, round2, table, timed } from './stats';
 
 // ---------------------------------------------------------------------------------------
@@ -57,6 +61,8 @@ interface Options {
   sqlite: 'default' | 'wal';
   /** Dynamic-config values for the dev server (`--server-config key=json`). */
   serverConfig?: Record<string, unknown>;
+  /** Extra environment for the worker process only (`--worker-env K=V`, repeatable), e.g. ROUNDS_MAX_CACHED_WORKFLOWS or NODE_OPTIONS. */
+  workerEnv: Record<string, string>;
   /** JSON tuning for bench/worker-variant.ts instead of the real `rounds worker`. */
   workerVariant?: string;
   dashboard: boolean;
@@ -64,6 +70,8 @@ interface Options {
   cluster: boolean;
   /** Only the replies bench (bench/replies.ts): this many replies at once. */
   replies?: number;
+  /** Only the memory comparison (bench/memory.ts): these settings (all when empty), sampled this many seconds. */
+  memory?: { settings?: string[]; sampleSeconds: number };
   /** Run the CLI and the worker from the sources (tsx) instead of the compiled build (dist/, `npm run build`). */
   sources: boolean;
   /** The bench gives up after this many minutes. */
@@ -83,6 +91,7 @@ function parseArgs(argv: string[]): Options {
     cluster: false,
     sources: false,
     maxMinutes: 25,
+    workerEnv: {},
     out: '',
   };
   const int = (v: string | undefined, flag: string, min: number, max: number) => {
@@ -112,6 +121,13 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--cluster') o.cluster = true;
     else if (a === '--replies') o.replies = int(next(), a, 1, 50_000);
     else if (a === '--sources') o.sources = true;
+    else if (a === '--worker-env') {
+      const [k, ...v] = next().split('=');
+      o.workerEnv[k] = v.join('=');
+    }
+    else if (a === '--memory') o.memory = { sampleSeconds: 60, ...o.memory };
+    else if (a === '--settings') o.memory = { sampleSeconds: 60, ...o.memory, settings: next().split(',') };
+    else if (a === '--sample') o.memory = { sampleSeconds: int(next(), a, 5, 600), ...(o.memory && { settings: o.memory.settings }) };
     else if (a === '--max-minutes') o.maxMinutes = int(next(), a, 1, 600);
     else if (a === '--out') o.out = path.resolve(next());
     else if (a === '--help' || a === '-h') {
@@ -192,6 +208,12 @@ async function main(): Promise<void> {
   try {
     // ---------------- setup
     log(`temp folder ${work}`);
+    if (opts.memory) {
+      const memory = await benchMemory({ letters: opts.letters, concurrency: opts.concurrency, sampleSeconds: opts.memory.sampleSeconds, settings: opts.memory.settings, out: opts.out }, work, cleanup, log);
+      writeMemoryResults(opts.out, 'workerMemory', memory);
+      log(`wrote workerMemory.letters${opts.letters} into ${path.relative(process.cwd(), opts.out)}`);
+      return;
+    }
     if (opts.replies !== undefined) {
       const replies = await benchReplies({ replies: opts.replies, letters: opts.letters, concurrency: opts.concurrency }, work, cleanup, log);
       const out = { meta: { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, memoryGb: round1(os.totalmem() / 2 ** 30) }, replies, durationS: round0((Date.now() - started) / 1000) };
@@ -308,7 +330,7 @@ async function main(): Promise<void> {
     const worker = service.startWorker({
       ...(opts.workerVariant
         ? { script: ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'worker-variant.ts')], env: { BENCH_WORKER_TUNING: opts.workerVariant } }
-        : { env: buildEnv }),
+        : { env: { ...buildEnv, ...opts.workerEnv } }),
       readyTimeoutMs: 120_000,
     });
     const t0 = Date.now();
@@ -411,9 +433,12 @@ async function main(): Promise<void> {
     const chaseStart = await runRounds([...address, 'start', chaseRound.dir, '--sent-on', 'now', '--concurrency', String(opts.concurrency)], buildEnv, 5 * 60_000);
     if (chaseStart.code !== 0) throw new Error(`rounds start (chase round) failed: ${chaseStart.stderr}`);
     // Every letter shares one sentAt (letterInputs takes 'now' once), so one status tells the due times.
-    const sample = await client.workflow.getHandle(api.workflowIdFor(chaseRound.roundId, chaseRound.letterIds[0])).query(api.status);
+    // A busy worker (the new round's first tasks on a loaded machine) can let a query time out: ask again.
+    const statusOf = (id: string) =>
+      waitFor(`the status of ${id}`, () => client.workflow.getHandle(api.workflowIdFor(chaseRound.roundId, id)).query(api.status).catch(() => undefined), 120_000, 1000);
+    const sample = await statusOf(chaseRound.letterIds[0]);
     const dueAt = sample.steps.map((s) => Date.parse(s.dueAt));
-    const lastSample = await client.workflow.getHandle(api.workflowIdFor(chaseRound.roundId, chaseRound.letterIds[chaseRound.letterIds.length - 1])).query(api.status);
+    const lastSample = await statusOf(chaseRound.letterIds[chaseRound.letterIds.length - 1]);
     if (lastSample.steps[0].dueAt !== sample.steps[0].dueAt) throw new Error('the chase round letters do not share one due time');
     const scheduledBeforeDue = await waitFor(
       'the chase round to be scheduled',

@@ -17,6 +17,7 @@ import { PROJECT_ROOT as ROOT } from '../worker/paths';
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { requireBinary, sqlitePragmaArgs } from '../worker/dev/temporal-binaries';
 import { connectWorker, createLetterWorker } from '../worker/worker';
+import { tuningFromEnv, type WorkerTuning } from '../worker/tuning';
 import { TASK_QUEUE } from '../workflows/letter-api';
 import { SystemError, UserError } from './errors';
 import { ensureFirstUser, usersFileLocation, varDir } from './users';
@@ -57,19 +58,29 @@ function inboxSettings(localFolder: string | undefined): { source?: ReturnType<t
   }
 }
 
+/** The worker's tuning (ROUNDS_MAX_CACHED_WORKFLOWS and the rest, worker/tuning.ts), read before anything starts. */
+function workerTuning(): WorkerTuning {
+  try {
+    return tuningFromEnv(process.env);
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+}
+
 /** A worker against an existing Temporal (TEMPORAL_ADDRESS) and SMTP server (SMTP_URL). */
 export async function runWorker(globals: Globals, print: Print): Promise<void> {
   const smtpUrl = process.env.SMTP_URL;
   if (!smtpUrl) throw new UserError('SMTP_URL is not set: say where to send email (e.g. smtp://user:pass@mail.example.org:587), or run `npm start` for a local mail sink');
   // Replies in: only with IMAP_URL (a worker on its own has no local mail sink to read).
   const { source: mailSource, pollSeconds } = inboxSettings(undefined);
+  const tuning = workerTuning();
   quietSdkLogs();
   const settings = temporalSettings(globals);
   const client = await connectClient(settings);
   await ensureSearchAttributes(client.connection, settings.namespace);
   const connection = await connectWorker(settings);
   const inbox = mailSource ? { source: mailSource, documentsDir: documentsDir(VAR_DIR) } : undefined;
-  const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal(), documentsDir: documentsDir(VAR_DIR) }, inbox });
+  const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal(), documentsDir: documentsDir(VAR_DIR) }, inbox, tuning });
   print(`worker: task queue ${TASK_QUEUE} on ${settings.address} (namespace ${settings.namespace}); email via ${redact(smtpUrl)}`);
   const noChromium = chromiumWarning();
   if (noChromium) print(`worker: warning: ${noChromium}`);
@@ -93,6 +104,7 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
   };
   // Replies in: IMAP_URL, else the local folder the mail sink fills with mail for the coordinator.
   const inboxEnv = inboxSettings(path.join(VAR_DIR, 'inbox'));
+  const tuning = workerTuning();
   const mailSource = inboxEnv.source!;
   try {
     const external = Boolean(globals.address ?? process.env.TEMPORAL_ADDRESS);
@@ -136,7 +148,7 @@ export async function serve(globals: Globals, print: Print): Promise<void> {
       const connection = await connectWorker(settings);
       stack.push(() => connection.close());
       const inbox = { source: mailSource, documentsDir: documentsDir(VAR_DIR) };
-      const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal(), documentsDir: documentsDir(VAR_DIR) }, inbox });
+      const { worker, close } = await createLetterWorker({ connection, namespace: settings.namespace, email: { smtpUrl, sentJournal: sentJournal(), documentsDir: documentsDir(VAR_DIR) }, inbox, tuning });
       stack.push(close);
       running = worker.run();
       const watcher = await new InboxWatcher({ connection: client.connection, namespace: settings.namespace, source: mailSource, pollSeconds: inboxEnv.pollSeconds, report: print }).start();
