@@ -16,7 +16,7 @@ import { Connection, Client } from '@temporalio/client';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../worker/dev/temporal-binaries';
 import { MailSink } from '../worker/dev/mail-sink';
 import { ensureSearchAttributes } from '../worker/search-attributes';
-import { cpuSeconds, DevServer, generateRound, ROOT, ROUNDS_BIN, runRounds, sleep, waitFor, WorkerProcess } from '../test/faults/support/processes';
+import { cpuSeconds, DevServer, generateRound, ROOT, ROUNDS_BIN, runRounds, sleep, waitFor, WorkerProcess } from '../worker/dev/processes';
 import { median, ms, percentile, round0, round1, table } from './stats';
 
 export interface MemorySetting {
