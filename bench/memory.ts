@@ -12,11 +12,10 @@
 // Writes `workerMemory` into bench/results/latest.json (the other keys are kept).
 import fs from 'node:fs';
 import path from 'node:path';
-import { Connection, Client } from '@temporalio/client';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../worker/dev/temporal-binaries';
-import { MailSink } from '../worker/dev/mail-sink';
-import { ensureSearchAttributes } from '../worker/search-attributes';
-import { cpuSeconds, DevServer, generateRound, ROOT, ROUNDS_BIN, runRounds, sleep, waitFor, WorkerProcess } from '../worker/dev/processes';
+import { DevService } from '../worker/dev/service';
+import { UserError } from '../domain/errors';
+import { cpuSeconds, generateRound, ROOT, ROUNDS_BIN, runRounds, sleep, waitFor, WorkerProcess } from '../worker/dev/processes';
 import { median, ms, percentile, round0, round1, table } from './stats';
 
 export interface MemorySetting {
@@ -67,28 +66,24 @@ type Log = (s: string) => void;
 
 export async function benchMemory(opts: MemoryOptions, work: string, cleanup: (() => Promise<void> | void)[], log: Log): Promise<Record<string, unknown>> {
   const settings = opts.settings ? opts.settings.map((n) => MEMORY_SETTINGS.find((s) => s.name === n) ?? fail(`--settings: no setting '${n}' (known: ${MEMORY_SETTINGS.map((s) => s.name).join(', ')})`)) : MEMORY_SETTINGS;
-  const sink = await new MailSink({ dir: path.join(work, 'outbox') }).start();
-  cleanup.push(() => sink.stop());
   const env = { NODE_ENV: 'production' };
   const figures: Record<string, unknown>[] = [];
   for (const [i, setting] of settings.entries()) {
     log(`memory: ${setting.name} (${JSON.stringify(setting.env)}), ${opts.letters} letters`);
-    const server = await DevServer.start({ dbFile: path.join(work, `temporal-${i}.db`), sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS });
-    const stops: (() => Promise<void> | void)[] = [() => server.stop()];
+    const service = await DevService.start({ dir: path.join(work, `setting-${i}`), sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS });
+    cleanup.push(() => service.stop());
+    const { address, client, sink } = service;
+    const stops: (() => Promise<void> | void)[] = [() => service.stop()];
     try {
-      const connection = await Connection.connect({ address: server.address });
-      stops.unshift(() => connection.close());
-      await ensureSearchAttributes(connection, 'default');
-      const client = new Client({ connection, namespace: 'default' });
       const round = generateRound(work, `mem-${i}`, opts.letters, [
         ['30 minutes', 'chase'],
         ['60 minutes', 'close'],
       ]);
-      const started = await runRounds(['--address', server.address, 'start', round.dir, '--sent-on', 'now', '--concurrency', String(opts.concurrency)], env, 20 * 60_000);
+      const started = await runRounds(['--address', address, 'start', round.dir, '--sent-on', 'now', '--concurrency', String(opts.concurrency)], env, 20 * 60_000);
       if (started.code !== 0) throw new Error(`rounds start failed (${started.code}): ${started.stderr}`);
       log(`  started ${opts.letters} letters in ${ms(started.ms)}`);
       const worker = new WorkerProcess({
-        address: server.address,
+        address,
         smtpUrl: sink.url,
         script: ['-r', path.join(ROOT, 'bench', 'memlog.js'), ROUNDS_BIN, 'worker'],
         env: { ...env, ...setting.env },
@@ -170,7 +165,7 @@ export async function benchMemory(opts: MemoryOptions, work: string, cleanup: ((
 }
 
 function fail(message: string): never {
-  throw new Error(message);
+  throw new UserError(message);
 }
 
 /** Keeps the file's other keys: `--memory` runs alone, beside the full bench's figures. */

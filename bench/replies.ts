@@ -17,6 +17,7 @@ import { generateRound, runRounds, sleep, waitFor } from '../worker/dev/processe
 import { DevService } from '../worker/dev/service';
 import { Dovecot, DOMAIN, USER } from '../worker/dev/dovecot';
 import { ms, percentile, round0, round1, table } from './stats';
+import { UserError } from '../domain/errors';
 
 export interface RepliesBenchOptions {
   replies: number;
@@ -27,7 +28,7 @@ export interface RepliesBenchOptions {
 const SENDER = 'office@test-office.example.org';
 
 export async function benchReplies(opts: RepliesBenchOptions, work: string, cleanup: (() => Promise<void> | void)[], log: (s: string) => void): Promise<Record<string, unknown>> {
-  if (opts.replies > opts.letters) throw new Error(`--replies ${opts.replies}: at most one reply per letter (--letters ${opts.letters})`);
+  if (opts.replies > opts.letters) throw new UserError(`--replies ${opts.replies}: at most one reply per letter (--letters ${opts.letters})`);
   // Dovecot first, so that the worker (stopped with the service) goes before it.
   const dovecot = await new Dovecot().start();
   cleanup.push(() => dovecot.destroy());

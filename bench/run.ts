@@ -44,6 +44,7 @@ import {
 import { DevService } from '../worker/dev/service';
 import { Agent, startDashboard, type Dashboard } from '../worker/dev/dashboard';
 import { benchReplies } from './replies';
+import { UserError } from '../domain/errors';
 import { benchMemory, writeMemoryResults } from './memory';
 import { median, ms, percentile, round0, round1, round2, table, timed } from './stats';
 
@@ -96,7 +97,7 @@ function parseArgs(argv: string[]): Options {
   };
   const int = (v: string | undefined, flag: string, min: number, max: number) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag}: expected a whole number from ${min} to ${max}, got '${v}'`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`${flag}: expected a whole number from ${min} to ${max}, got '${v}'`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -109,7 +110,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--chase-gap') o.chaseGap = int(next(), a, 5, 600);
     else if (a === '--sqlite') {
       const v = next();
-      if (v !== 'default' && v !== 'wal') throw new Error(`--sqlite: expected default or wal, got '${v}'`);
+      if (v !== 'default' && v !== 'wal') throw new UserError(`--sqlite: expected default or wal, got '${v}'`);
       o.sqlite = v;
     } else if (a === '--worker-variant') o.workerVariant = next();
     else if (a === '--server-config') {
@@ -133,13 +134,13 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--help' || a === '-h') {
       console.log(fs.readFileSync(__filename, 'utf8').split('\n').filter((l) => l.startsWith('//')).join('\n'));
       process.exit(0);
-    } else throw new Error(`unknown option '${a}' (see --help)`);
+    } else throw new UserError(`unknown option '${a}' (see --help)`);
   }
   if (o.workerVariant) JSON.parse(o.workerVariant);
-  if (!o.sources && !fs.existsSync(path.join(ROOT, 'dist', 'client', 'cli.js'))) throw new Error('the bench runs the compiled build: run `npm run build` first (or pass --sources)');
-  if (o.cluster && (o.serverConfig || o.sqlite !== 'wal')) throw new Error('--server-config and --sqlite are for the dev server, not --cluster');
+  if (!o.sources && !fs.existsSync(path.join(ROOT, 'dist', 'client', 'cli.js'))) throw new UserError('the bench runs the compiled build: run `npm run build` first (or pass --sources)');
+  if (o.cluster && (o.serverConfig || o.sqlite !== 'wal')) throw new UserError('--server-config and --sqlite are for the dev server, not --cluster');
   // The cluster's figures sit beside the dev server's, not over them.
-  if (o.replies !== undefined && o.cluster) throw new Error('--replies runs on the dev server, not --cluster');
+  if (o.replies !== undefined && o.cluster) throw new UserError('--replies runs on the dev server, not --cluster');
   o.out ||= path.join(ROOT, 'bench', 'results', o.replies !== undefined ? 'replies.json' : o.cluster ? 'cluster.json' : 'latest.json');
   return o;
 }
@@ -754,7 +755,9 @@ async function openDashboard(client: Client, roundId: string): Promise<{ unavail
 main().then(
   () => process.exit(0),
   (err) => {
-    console.error(err);
+    // A wrong option is one line; anything else keeps its stack (a bench failure needs it).
+    if (err instanceof UserError) console.error(`bench: ${err.message}`);
+    else console.error(err);
     process.exit(1);
   },
 );

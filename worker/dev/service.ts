@@ -2,6 +2,7 @@
 // server already running), the register's search attributes, a client, the local mail sink,
 // and the worker as its own process, started when the caller wants it (the bench times
 // `rounds start` with no worker running). stop() ends them all, last started first.
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureSearchAttributes } from '../search-attributes';
@@ -31,6 +32,7 @@ export class DevService {
 
   static async start(opts: DevServiceOptions = {}): Promise<DevService> {
     const dir = opts.dir ?? tempDir('rounds-service-');
+    fs.mkdirSync(dir, { recursive: true });
     const stops: (() => Promise<void>)[] = [];
     try {
       const server = opts.address ? undefined : await DevServer.start({ dbFile: path.join(dir, 'temporal.db'), sqlitePragmas: opts.sqlitePragmas, dynamicConfig: opts.dynamicConfig });
