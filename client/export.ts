@@ -18,6 +18,7 @@ export { csvField, toCsv };
 import { letterStatus } from './letters';
 import { listLetters, queries, type LetterRow } from './queries';
 import { registerOrder } from './register';
+import { forEachLimit } from './concurrency';
 
 export const CSV_HEADER: string[] = [
   'Round',
@@ -76,18 +77,13 @@ export async function letterStatuses(
   opts: { concurrency?: number; timeoutMs?: number } = {},
 ): Promise<Map<string, LetterStatus | Error>> {
   const out = new Map<string, LetterStatus | Error>();
-  let next = 0;
-  const work = async () => {
-    while (next < rows.length) {
-      const row = rows[next++];
-      try {
-        out.set(row.workflowId, await client.withDeadline(Date.now() + (opts.timeoutMs ?? 10_000), () => statusOf(client, row.workflowId, row.executionStatus)));
-      } catch (err) {
-        out.set(row.workflowId, err instanceof Error ? err : new Error(String(err)));
-      }
+  await forEachLimit(rows, opts.concurrency ?? 16, async (row) => {
+    try {
+      out.set(row.workflowId, await client.withDeadline(Date.now() + (opts.timeoutMs ?? 10_000), () => statusOf(client, row.workflowId, row.executionStatus)));
+    } catch (err) {
+      out.set(row.workflowId, err instanceof Error ? err : new Error(String(err)));
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 16, rows.length)) }, work));
+  });
   return out;
 }
 

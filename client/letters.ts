@@ -26,6 +26,7 @@ import { letterMemo } from './letter-memo';
 import { ScheduleError, SentOnError } from '../domain/errors';
 import { STAFF_ACTIONS, type StaffAction } from '../domain/staff-actions';
 import { varDir } from './users';
+import { forEachLimit } from './concurrency';
 
 export interface StartOptions {
   delivery: 'send' | 'record-sent';
@@ -165,25 +166,20 @@ export function startRequest(input: LetterInput, taskQueue: string = api.TASK_QU
 /** Starts one workflow per letter, with its register memo (client/letter-memo.ts). Idempotent: a letter whose workflow exists (open or closed) is not started again. */
 export async function startLetters(client: Client, inputs: LetterInput[], opts: Pick<StartOptions, 'concurrency' | 'onProgress'> = {}): Promise<StartResult> {
   const result: StartResult = { started: [], alreadyStarted: [] };
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < inputs.length) {
-      const input = inputs[next++];
-      const workflowId = api.workflowIdFor(input.roundId, input.letterId);
-      try {
-        // Typed by the workflow function (a type-only import: the CLI never loads workflow code), so
-        // startRequest's args must be the letter workflow's parameters.
-        await client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, startRequest(input));
-        result.started.push(workflowId);
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        result.alreadyStarted.push(workflowId);
-      }
-      opts.onProgress?.(++done, inputs.length);
+  await forEachLimit(inputs, opts.concurrency ?? 32, async (input) => {
+    const workflowId = api.workflowIdFor(input.roundId, input.letterId);
+    try {
+      // Typed by the workflow function (a type-only import: the CLI never loads workflow code), so
+      // startRequest's args must be the letter workflow's parameters.
+      await client.workflow.start<typeof letter>(api.WORKFLOW_TYPE, startRequest(input));
+      result.started.push(workflowId);
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      result.alreadyStarted.push(workflowId);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 32, inputs.length) }, worker));
+    opts.onProgress?.(++done, inputs.length);
+  });
   return result;
 }
 

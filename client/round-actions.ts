@@ -12,6 +12,7 @@ import { updateLetter, type Updates, type PayloadOf } from './letters';
 import { listLetters, queries, type LetterRow } from './queries';
 import { CalendarError } from '../domain/errors';
 import type { StatsLetter } from '../domain/stats';
+import { forEachLimit } from './concurrency';
 
 /** Which letters: by round, state, overdue, organisation, or a list of ids (all given must hold). */
 export interface Selector {
@@ -68,24 +69,18 @@ export async function applyToLetters<K extends keyof Updates>(
   opts: { concurrency?: number; onProgress?: (done: number, total: number, last: Outcome) => void; describe?: (s: LetterStatus) => string } = {},
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(ids.length);
-  let next = 0;
   let done = 0;
-  const run = async () => {
-    while (next < ids.length) {
-      const i = next++;
-      const workflowId = ids[i];
-      try {
-        const status = await updateLetter(client, workflowId, name, payload);
-        outcomes[i] = { workflowId, ok: true, message: opts.describe ? opts.describe(status) : status.state, status };
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
-        const message = err.message.startsWith(`${workflowId}: `) ? err.message.slice(workflowId.length + 2) : err.message;
-        outcomes[i] = err instanceof AlreadyAppliedUserError ? { workflowId, ok: true, unchanged: true, message } : { workflowId, ok: false, message };
-      }
-      opts.onProgress?.(++done, ids.length, outcomes[i]);
+  await forEachLimit(ids, opts.concurrency ?? 8, async (workflowId, i) => {
+    try {
+      const status = await updateLetter(client, workflowId, name, payload);
+      outcomes[i] = { workflowId, ok: true, message: opts.describe ? opts.describe(status) : status.state, status };
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      const message = err.message.startsWith(`${workflowId}: `) ? err.message.slice(workflowId.length + 2) : err.message;
+      outcomes[i] = err instanceof AlreadyAppliedUserError ? { workflowId, ok: true, unchanged: true, message } : { workflowId, ok: false, message };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, ids.length) }, run));
+    opts.onProgress?.(++done, ids.length, outcomes[i]);
+  });
   return outcomes;
 }
 
@@ -149,19 +144,13 @@ export async function previewCalendar(
   opts: { concurrency?: number } = {},
 ): Promise<(CalendarPreview & { workflowId: string })[]> {
   const results: (CalendarPreview & { workflowId: string })[] = new Array(ids.length);
-  let next = 0;
-  const run = async () => {
-    while (next < ids.length) {
-      const i = next++;
-      const workflowId = ids[i];
-      try {
-        results[i] = { workflowId, ...(await client.workflow.getHandle(workflowId).query(api.calendarPreview, payload)) };
-      } catch (err) {
-        results[i] = { workflowId, outcome: 'refused', message: `cannot say: ${describeError(err)}` };
-      }
+  await forEachLimit(ids, opts.concurrency ?? 8, async (workflowId, i) => {
+    try {
+      results[i] = { workflowId, ...(await client.workflow.getHandle(workflowId).query(api.calendarPreview, payload)) };
+    } catch (err) {
+      results[i] = { workflowId, outcome: 'refused', message: `cannot say: ${describeError(err)}` };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, ids.length) }, run));
+  });
   return results;
 }
 
