@@ -45,6 +45,7 @@ import { DevService } from '../worker/dev/service';
 import { Agent, startDashboard, type Dashboard } from '../worker/dev/dashboard';
 import { benchReplies } from './replies';
 import { UserError } from '../domain/errors';
+import { ROUND_LIMITS } from '../domain/round';
 import { benchMemory, writeMemoryResults } from './memory';
 import { median, ms, percentile, round0, round1, round2, table, timed } from './stats';
 
@@ -200,8 +201,17 @@ async function main(): Promise<void> {
   const work = tempDir('rounds-bench-');
   const results: Record<string, unknown> = {};
   const cleanup: (() => Promise<void> | void)[] = [];
+  // Which part is running, so a run that breaks (at 100,000 letters, say) still writes what it measured and where it stopped.
+  let stage = 'setup';
+  const writeBroken = (message: string) => {
+    results.broke = { stage, message, afterS: round0((Date.now() - started) / 1000) };
+    fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+    fs.writeFileSync(opts.out, JSON.stringify(results, null, 2) + '\n');
+    log(`broke in '${stage}': ${message}; wrote what was measured to ${path.relative(process.cwd(), opts.out)}`);
+  };
   const hardDeadline = setTimeout(() => {
     log(`the bench ran for ${opts.maxMinutes} minutes: giving up (--max-minutes)`);
+    if (!opts.memory && opts.replies === undefined) writeBroken(`--max-minutes ${opts.maxMinutes} reached`);
     process.exit(3);
   }, opts.maxMinutes * 60_000);
   hardDeadline.unref();
@@ -251,12 +261,19 @@ async function main(): Promise<void> {
       devServer: server.description,
     };
 
-    const mainRound = generateRound(work, 'bench-main', opts.letters, [
-      ['20 working days', 'chase'],
-      ['30 working days', 'chase'],
-      ['40 working days', 'escalate'],
-      ['60 working days', 'close'],
-    ]);
+    // A round has at most ROUND_LIMITS.lettersPerRound (20,000) letters (`rounds check` refuses more),
+    // so above that the letters are several rounds, started one after another; the register is
+    // measured on the first (bench-main), with all the others open beside it.
+    const roundSize = Math.min(opts.letters, ROUND_LIMITS.lettersPerRound);
+    const mainRounds = Array.from({ length: Math.ceil(opts.letters / roundSize) }, (_, i) =>
+      generateRound(work, i === 0 ? 'bench-main' : `bench-main${i + 1}`, Math.min(roundSize, opts.letters - i * roundSize), [
+        ['20 working days', 'chase'],
+        ['30 working days', 'chase'],
+        ['40 working days', 'escalate'],
+        ['60 working days', 'close'],
+      ]),
+    );
+    const mainRound = mainRounds[0];
     const half = Math.floor(opts.letters / 2);
     const bareRounds = [
       generateRound(work, 'bench-bare1', half, [['20 working days', 'chase'], ['60 working days', 'close']]),
@@ -271,34 +288,44 @@ async function main(): Promise<void> {
       [`${a + 3 * g} seconds`, 'close'],
     ]);
     const address = ['--address', server.address];
+    // Waits that grow with the round: the limits below are for 10,000 letters.
+    const scale = Math.max(1, opts.letters / 10_000);
+    const scaled = (msFor10k: number) => Math.round(msFor10k * scale);
+    // The register's runs: five each up to 20,000 letters, then three (a full list of 100,000 takes minutes).
+    const registerRuns = opts.letters > 20_000 ? 3 : 5;
 
     // ---------------- 1. start rate (no worker running)
+    stage = '1. start rate';
     log(`start rate: ${opts.letters} letters, concurrency ${opts.concurrency}, no worker running`);
     // The bare loop (bench/bare.ts, its own process, timed from inside) sends exactly the
     // requests startLetters sends, to a task queue no worker polls, so those letters never run.
     // Half of it before and half after `rounds start`, so neither gets the emptier database.
     const bareStart = async (dir: string) => {
-      const r = await runProcess(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'bare.ts'), 'start', dir, String(opts.concurrency), 'bench-bare-no-worker'], { TEMPORAL_ADDRESS: server.address }, 15 * 60_000);
+      const r = await runProcess(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'bare.ts'), 'start', dir, String(opts.concurrency), 'bench-bare-no-worker'], { TEMPORAL_ADDRESS: server.address }, scaled(15 * 60_000));
       if (r.code !== 0) throw new Error(`bench/bare.ts start failed: ${r.stderr}`);
       return JSON.parse(r.stdout.trim().split('\n').pop()!) as { started: number; ms: number };
     };
     const bare1 = await bareStart(bareRounds[0].dir);
     log(`  bare: ${bare1.started} in ${ms(bare1.ms)}`);
-    const cliStart = await runRounds([...address, 'start', mainRound.dir, '--sent-on', 'now', '--concurrency', String(opts.concurrency)], buildEnv, 15 * 60_000);
-    if (cliStart.code !== 0) throw new Error(`rounds start failed (${cliStart.code}): ${cliStart.stderr}`);
-    log(`  rounds start: ${cliStart.stdout.trim()} in ${ms(cliStart.ms)}`);
+    const cliStart = { ms: 0 };
+    for (const round of mainRounds) {
+      const run = await runRounds([...address, 'start', round.dir, '--sent-on', 'now', '--concurrency', String(opts.concurrency)], buildEnv, scaled(15 * 60_000));
+      if (run.code !== 0) throw new Error(`rounds start failed (${run.code}): ${(run.stderr + run.stdout).trim().split('\n').slice(-5).join(' / ')}`);
+      log(`  rounds start: ${run.stdout.trim()} in ${ms(run.ms)}`);
+      cliStart.ms += run.ms;
+    }
     const bare2 = await bareStart(bareRounds[1].dir);
     log(`  bare: ${bare2.started} in ${ms(bare2.ms)}`);
-    const mainRows = await waitFor(
+    const roundCount = (roundId: string) => client.workflow.count(queries.roundLetters(roundId)).then((c) => c.count);
+    await waitFor(
       'all letters of the round in visibility',
-      async () => {
-        const rows = await listLetters(client, queries.roundLetters(mainRound.roundId));
-        return rows.length >= opts.letters ? rows : undefined;
-      },
-      120_000,
+      async () => (await Promise.all(mainRounds.map((r) => roundCount(r.roundId)))).every((n, i) => n >= mainRounds[i].letterIds.length) || undefined,
+      scaled(120_000),
       1000,
     );
-    const startTimes = mainRows.map((r) => Date.parse(r.startTime)).sort((x, y) => x - y);
+    const startTimes: number[] = [];
+    for (const round of mainRounds) for (const r of await listLetters(client, queries.roundLetters(round.roundId))) startTimes.push(Date.parse(r.startTime));
+    startTimes.sort((x, y) => x - y);
     const windowMs = startTimes[startTimes.length - 1] - startTimes[0];
     const checkRun = await runRounds(['check', mainRound.dir, '--json'], buildEnv, 120_000);
     const helpRuns = await timed(3, () => runRounds(['--help'], buildEnv));
@@ -308,6 +335,7 @@ async function main(): Promise<void> {
     const windowRate = opts.letters / (windowMs / 1000);
     results.start = {
       letters: opts.letters,
+      roundsStarted: mainRounds.length,
       concurrency: opts.concurrency,
       workersRunning: false,
       bare: { ms: round0(bareMs), perSecond: round1(bareRate), note: 'bench/bare.ts: a client.workflow.start loop in its own process, timed from inside; same requests as startLetters; half before and half after rounds start' },
@@ -319,13 +347,14 @@ async function main(): Promise<void> {
         overheadMs: round0(cliStart.ms - windowMs),
         checkMs: round0(checkRun.ms),
         processStartupMs: round0(median(helpRuns.runs)),
-        note: 'start window = first to last workflow start time in visibility; overhead = end to end minus window (process start, loading the folder, connecting)',
+        note: 'start window = first to last workflow start time in visibility; overhead = end to end minus window (process start, loading the folder, connecting; once per round above 20,000 letters)',
       },
       ratioWindow: round2(windowRate / bareRate),
       ratioEndToEnd: round2(cliRate / bareRate),
     };
 
     // ---------------- 2. the worker: start, and its first task for every letter
+    stage = '2. the worker';
     const rss: RssSample[] = [];
     let phase = 'worker start';
     const worker = service.startWorker({
@@ -352,12 +381,13 @@ async function main(): Promise<void> {
     const scheduled = (roundId: string) => client.workflow.count(`RoundId = "${roundId}" AND NextActionAt > "2000-01-01T00:00:00Z"`).then((c) => c.count);
     const cpuBefore = { worker: cpuSeconds(worker.pid), server: cpuSeconds(server.pid) };
     const drainStart = performance.now();
-    await waitFor('every letter to have run its first workflow task', async () => (await scheduled(mainRound.roundId)) >= opts.letters, 15 * 60_000, 1000);
+    await waitFor('every letter to have run its first workflow task', async () => (await Promise.all(mainRounds.map((r) => scheduled(r.roundId)))).reduce((x, y) => x + y, 0) >= opts.letters, scaled(15 * 60_000), 1000);
     const drainMs = performance.now() - drainStart;
     phase = 'open, idle';
     await sleep(5000);
     const openMb = worker.rssKb() / 1024;
-    log(`  ${opts.letters} letters scheduled in ${ms(drainMs)}; RSS ${round0(openMb)} MB`);
+    const databaseMb = devServerDatabaseMb(work);
+    log(`  ${opts.letters} letters scheduled in ${ms(drainMs)}; RSS ${round0(openMb)} MB${databaseMb === undefined ? '' : `; dev server database ${databaseMb} MB`}`);
     results.worker = {
       readyMs: round0(readyMs),
       firstTasks: {
@@ -366,11 +396,13 @@ async function main(): Promise<void> {
         perSecond: round1(opts.letters / (drainMs / 1000)),
         cpuSeconds: { worker: round1(cpuSeconds(worker.pid) - cpuBefore.worker), server: round1(cpuSeconds(server.pid) - cpuBefore.server) },
       },
+      ...(databaseMb !== undefined && { devServerDatabaseMb: databaseMb }),
     };
 
     // ---------------- 3. the register
+    stage = '3. the register';
     log('register: first page + counts (ours and bare), rounds status, the export, the bare full list, dashboard');
-    // Interleaved, five rounds of each: the dev server's list latency varies from run to run.
+    // Interleaved, five rounds of each (three above 20,000 letters): the dev server's list latency varies from run to run.
     const statusRuns: number[] = [];
     const exportRuns: { ms: number; firstRowMs: number }[] = [];
     const bareRuns: number[] = [];
@@ -378,27 +410,27 @@ async function main(): Promise<void> {
     const pageRuns = { bare: [] as number[], ours: [] as number[] };
     const dash = opts.dashboard ? await openDashboard(client, mainRound.roundId) : { unavailable: 'skipped (--no-dashboard)' };
     cleanup.push(() => ('close' in dash ? dash.close() : undefined));
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < registerRuns; i++) {
       // The first page and its counts, timed inside one process (bench/bare.ts page): ours and the bare way, alternating.
-      const p = await runProcess(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'bare.ts'), 'page', mainRound.roundId, '3'], { TEMPORAL_ADDRESS: server.address }, 120_000);
+      const p = await runProcess(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'bare.ts'), 'page', mainRound.roundId, '3'], { TEMPORAL_ADDRESS: server.address }, scaled(120_000));
       if (p.code !== 0) throw new Error(`bench/bare.ts page failed: ${p.stderr}`);
       const paged = JSON.parse(p.stdout.trim().split('\n').pop()!) as { rows: { bare: number; ours: number }; bare: number[]; ours: number[] };
       if (paged.rows.ours !== Math.min(50, opts.letters)) throw new Error(`the register's first page had ${paged.rows.ours} rows`);
       pageRuns.bare.push(...paged.bare);
       pageRuns.ours.push(...paged.ours);
       // `rounds status <round>`: the terminal's first page with its counts, a process end to end.
-      const st = await runRounds([...address, 'status', mainRound.roundId], buildEnv, 120_000);
+      const st = await runRounds([...address, 'status', mainRound.roundId], buildEnv, scaled(120_000));
       if (st.code !== 0) throw new Error(`rounds status failed: ${st.stderr}`);
       statusRuns.push(st.ms);
       // The export: `rounds status <round> --json`, every row streamed; when its first row came out.
-      const r = await runRoundsFirstRow([...address, 'status', mainRound.roundId, '--json'], { ...buildEnv, TEMPORAL_ADDRESS: server.address });
+      const r = await runRoundsFirstRow([...address, 'status', mainRound.roundId, '--json'], { ...buildEnv, TEMPORAL_ADDRESS: server.address }, scaled(300_000));
       const rows = JSON.parse(r.stdout) as unknown[];
-      if (rows.length !== opts.letters) throw new Error(`rounds status --json listed ${rows.length} letters, expected ${opts.letters}`);
+      if (rows.length !== roundSize) throw new Error(`rounds status --json listed ${rows.length} letters, expected ${roundSize}`);
       exportRuns.push({ ms: r.ms, firstRowMs: r.firstRowMs });
-      const b = await runProcess(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'bare.ts'), 'list', mainRound.roundId, '1'], { TEMPORAL_ADDRESS: server.address }, 120_000);
+      const b = await runProcess(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bench', 'bare.ts'), 'list', mainRound.roundId, '1'], { TEMPORAL_ADDRESS: server.address }, scaled(120_000));
       if (b.code !== 0) throw new Error(`bench/bare.ts list failed: ${b.stderr}`);
       const listed = JSON.parse(b.stdout.trim().split('\n').pop()!) as { rows: number; times: number[] };
-      if (listed.rows !== opts.letters) throw new Error(`the bare list saw ${listed.rows} letters, expected ${opts.letters}`);
+      if (listed.rows !== roundSize) throw new Error(`the bare list saw ${listed.rows} letters, expected ${roundSize}`);
       bareRuns.push(listed.times[0]);
       if ('get' in dash) dashRuns.push(await dash.get());
     }
@@ -407,7 +439,8 @@ async function main(): Promise<void> {
     const exportMs = exportRuns.map((x) => x.ms);
     const firstRowMs = exportRuns.map((x) => x.firstRowMs);
     results.register = {
-      letters: opts.letters,
+      letters: roundSize,
+      openLetters: opts.letters,
       firstPage: {
         ours: { medianMs: round0(median(pageRuns.ours)), minMs: round0(Math.min(...pageRuns.ours)), runs: pageRuns.ours.map(round0), note: 'client/register-query.ts registerPage + registerCounts (2 + one per state count requests), in parallel, timed inside bench/bare.ts' },
         bare: { medianMs: round0(median(pageRuns.bare)), minMs: round0(Math.min(...pageRuns.bare)), runs: pageRuns.bare.map(round0), note: 'the first 50 rows of client.workflow.list and client.workflow.count of the round, in parallel' },
@@ -429,6 +462,7 @@ async function main(): Promise<void> {
     };
 
     // ---------------- 4. chase punctuality: N chases due at one moment, with the big round open
+    stage = '4. chase punctuality';
     phase = 'chase round';
     log(`chases: ${opts.chases} letters whose chases are all due ${a} s after they start (then every ${g} s)`);
     const chaseStart = await runRounds([...address, 'start', chaseRound.dir, '--sent-on', 'now', '--concurrency', String(opts.concurrency)], buildEnv, 5 * 60_000);
@@ -525,6 +559,7 @@ async function main(): Promise<void> {
     };
     log(`  first chase p50 ${ms(steps[0].p50Ms)} p99 ${ms(steps[0].p99Ms)} max ${ms(steps[0].maxMs)}`);
 
+    stage = '4b. the punctuality baseline';
     // ---------------- 4b. the punctuality baseline: the same number of bare workflows (a timer to
     // one due moment, then one activity sending one email to the same sink), in a worker of their
     // own with the SDK's defaults, while our worker stays up with its letters open.
@@ -552,6 +587,7 @@ async function main(): Promise<void> {
     log(`  baseline p50 ${ms(baseline.p50Ms)} p99 ${ms(baseline.p99Ms)}; ours / baseline p99 ${round2(steps[0].p99Ms / baseline.p99Ms)}`);
 
     // ---------------- 5. history length per letter
+    stage = '5. history length per letter';
     const histories = await Promise.all(chaseRound.letterIds.slice(1, 21).map((id) => client.workflow.getHandle(api.workflowIdFor(chaseRound.roundId, id)).fetchHistory()));
     const lengths = histories.map((h) => h.events?.length ?? 0);
     const busyLength = (await busy.fetchHistory()).events?.length ?? 0;
@@ -581,6 +617,7 @@ async function main(): Promise<void> {
     };
 
     // ---------------- 6. memory
+    stage = '6. memory';
     phase = 'end';
     await sleep(3000);
     const endMb = worker.rssKb() / 1024;
@@ -598,6 +635,7 @@ async function main(): Promise<void> {
     };
 
     // ---------------- 7. CLI start: the compiled build against the sources (tsx), alternating
+    stage = '7. CLI start';
     log('CLI start: rounds --version and rounds status <round>, compiled and sources');
     const cli = { compiled: { version: [] as number[], status: [] as number[] }, sources: { version: [] as number[], status: [] as number[] } };
     // The floor: Node itself starting and exiting (the machine's load shows here first).
@@ -665,7 +703,7 @@ async function main(): Promise<void> {
       ['  CPU s: worker, server', `${(results.worker as { firstTasks: { cpuSeconds: { worker: number; server: number } } }).firstTasks.cpuSeconds.worker}, ${(results.worker as { firstTasks: { cpuSeconds: { worker: number; server: number } } }).firstTasks.cpuSeconds.server}`],
       [`register: first page + counts, ours / bare (median)`, `${ms(reg.firstPage.ours.medianMs)} / ${ms(reg.firstPage.bare.medianMs)} (${reg.firstPage.ratio}x)`],
       ['register: rounds status <round> (process, page 1 + counts)', ms(reg.roundsStatusPage.medianMs)],
-      [`export: rounds status --json (${opts.letters}), median; first row`, `${ms(reg.export.medianMs)}; ${ms(reg.export.firstRowMedianMs)}`],
+      [`export: rounds status --json (${roundSize}), median; first row`, `${ms(reg.export.medianMs)}; ${ms(reg.export.firstRowMedianMs)}`],
       ['export: bare client.workflow.list to the end, median', `${ms(reg.bareVisibilityList.medianMs)} (export ${reg.ratioExport}x)`],
       ['register: dashboard /rounds/<id>', dashR.available ? ms(dashR.medianMs!) : `not available (${dashR.reason})`],
       ...steps.map((s) => [`${s.action} step ${s.step}: ${s.emails} emails, delay p50 / p99 / max`, `${ms(s.p50Ms)} / ${ms(s.p99Ms)} / ${ms(s.maxMs)}`]),
@@ -688,6 +726,9 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(opts.out), { recursive: true });
     fs.writeFileSync(opts.out, JSON.stringify(results, null, 2) + '\n');
     log(`wrote ${path.relative(process.cwd(), opts.out)}`);
+  } catch (err) {
+    if (!opts.memory && opts.replies === undefined && Object.keys(results).length > 0) writeBroken((err as Error).message);
+    throw err;
   } finally {
     for (const stop of cleanup.reverse()) {
       try {
@@ -721,6 +762,14 @@ function runRoundsFirstRow(args: string[], env: Record<string, string>, timeoutM
       else resolve({ stdout: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0, firstRowMs });
     });
   });
+}
+
+/** The dev server's SQLite database with its write-ahead log, in MB, after the letters' first tasks (undefined on --cluster). */
+function devServerDatabaseMb(work: string): number | undefined {
+  const db = path.join(work, 'temporal.db');
+  if (!fs.existsSync(db)) return undefined;
+  const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
+  return round1((size(db) + size(`${db}-wal`) + size(`${db}-shm`)) / 2 ** 20);
 }
 
 /** The dashboard's register page for a round, if client/web/server.ts has a working startWebServer. */
