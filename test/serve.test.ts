@@ -53,20 +53,34 @@ test("the dev server npm start runs answers on 127.0.0.1 and not on this machine
     .flat()
     .filter((i): i is os.NetworkInterfaceInfo => !!i && !i.internal && i.family === 'IPv4')
     .map((i) => i.address);
-  const port = await freePort();
-  const uiPort = await freePort();
-  const args = devServerArgs({ port, uiPort, dbFile: path.join(tempDir('rounds-devserver-'), 'temporal.db'), ui: true });
-  const child: ChildProcess = spawn(requireBinary('cli'), args, { stdio: 'ignore' });
+  // Other test files start servers on free ports too: a port taken between freePort() and the
+  // server's bind makes the dev server exit at once ("address already in use"). Then try new ports,
+  // instead of waiting for an exit that has already happened.
+  let started: { child: ChildProcess; port: number; uiPort: number; exited: Promise<unknown> } | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    const port = await freePort();
+    const uiPort = await freePort();
+    const args = devServerArgs({ port, uiPort, dbFile: path.join(tempDir('rounds-devserver-'), 'temporal.db'), ui: true });
+    const child: ChildProcess = spawn(requireBinary('cli'), args, { stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    const up = await Promise.race([until(() => accepts('127.0.0.1', port), 60_000), exited.then(() => 'exited' as const)]);
+    if (up === 'exited') {
+      if (attempt === 3) throw new Error(`the dev server exited before accepting connections, three times (ports ${port}, ${uiPort} last)`);
+      continue;
+    }
+    if (!up) child.kill('SIGKILL');
+    expect(up).toBe(true);
+    started = { child, port, uiPort, exited };
+  }
+  const { child, port, uiPort, exited } = started;
   try {
-    expect(await until(() => accepts('127.0.0.1', port), 60_000)).toBe(true);
     expect(await until(() => accepts('127.0.0.1', uiPort), 30_000)).toBe(true);
     for (const address of others) {
       expect([address, port, await accepts(address, port)]).toEqual([address, port, false]);
       expect([address, uiPort, await accepts(address, uiPort)]).toEqual([address, uiPort, false]);
     }
   } finally {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   }
 });
