@@ -33,11 +33,16 @@ export const PAGE_SIZE = 50;
 
 const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
+// A letter whose history grew long continues as new (workflows/letter.ts): its earlier run stays
+// in visibility as ContinuedAsNew, under the same workflow id. Lists of letters leave those out,
+// or such a letter would be listed (and counted) twice.
+const CURRENT_RUNS = 'ExecutionStatus != "ContinuedAsNew"';
+
 export const queries = {
   /** Every letter workflow. */
-  allLetters: () => `WorkflowType = ${quote(WORKFLOW_TYPE)}`,
+  allLetters: () => `WorkflowType = ${quote(WORKFLOW_TYPE)} AND ${CURRENT_RUNS}`,
   /** The letters of one round. */
-  roundLetters: (roundId: string) => `WorkflowType = ${quote(WORKFLOW_TYPE)} AND RoundId = ${quote(roundId)}`,
+  roundLetters: (roundId: string) => `WorkflowType = ${quote(WORKFLOW_TYPE)} AND RoundId = ${quote(roundId)} AND ${CURRENT_RUNS}`,
   /** Open letters whose next action is due before `at` (i.e. late, or about to be acted on). */
   overdue: (at: Date, roundId?: string) =>
     `WorkflowType = ${quote(WORKFLOW_TYPE)} AND ExecutionStatus = "Running" AND NextActionAt < ${quote(at.toISOString())}` +
@@ -47,7 +52,7 @@ export const queries = {
     `WorkflowType = ${quote(WORKFLOW_TYPE)} AND ExecutionStatus = "Running" AND RecipientEmails IN (${keys.map(quote).join(', ')})`,
   /** Letters in one state. */
   inState: (state: State, roundId?: string) =>
-    `WorkflowType = ${quote(WORKFLOW_TYPE)} AND LetterState = ${quote(state)}` + (roundId ? ` AND RoundId = ${quote(roundId)}` : ''),
+    `WorkflowType = ${quote(WORKFLOW_TYPE)} AND ${CURRENT_RUNS} AND LetterState = ${quote(state)}` + (roundId ? ` AND RoundId = ${quote(roundId)}` : ''),
 };
 
 export function toRow(info: WorkflowExecutionInfo): LetterRow {

@@ -124,9 +124,11 @@ export async function registerPage(
   const pageSize = opts.pageSize ?? PAGE_SIZE;
   let cursor: PageCursor | undefined = opts.token ? decodePageToken(opts.token) : { phase: 'overdue', at: (opts.at ?? new Date()).toISOString() };
   const rows: LetterRow[] = [];
+  const seen = new Set<string>();
   while (cursor && rows.length < pageSize) {
     const got = await listOnce(client, phaseQuery(base, cursor.phase, cursor.at), pageSize - rows.length, cursor.token);
-    rows.push(...got.rows.sort(registerOrder));
+    // A letter chased or closed between two phases' requests matches both: show it once.
+    rows.push(...got.rows.filter((r) => !seen.has(r.workflowId) && seen.add(r.workflowId)).sort(registerOrder));
     cursor = got.token ? { ...cursor, token: got.token } : nextPhase(cursor);
   }
   return { rows, ...(cursor ? { next: encodePageToken(cursor) } : {}) };
@@ -139,17 +141,25 @@ function nextPhase(c: PageCursor): PageCursor | undefined {
 
 /**
  * Every row of `base` in register order, as visibility hands them over (pages of `pageSize`),
- * for exports: the first row comes after one request, and no full list is held in memory.
+ * for exports: the first row comes after one request, and no list of rows is held in memory.
+ * Each letter comes once: the round is live while it is read, and a letter that is chased (no
+ * longer overdue) or closes after its phase was read matches a later phase too. Only the ids
+ * seen are kept (about 100 bytes a letter), so that an export never lists a letter twice.
  */
 export async function* registerRows(client: Client, base: string, opts: { at?: Date; pageSize?: number } = {}): AsyncGenerator<LetterRow> {
   let token: string | undefined;
   let first = true;
+  const seen = new Set<string>();
   while (first || token) {
     // A small first request, so the first rows come out quickly; then big ones.
     const pageSize = opts.pageSize ?? (first ? 100 : 1000);
     first = false;
     const page = await registerPage(client, base, { token, at: opts.at, pageSize });
-    yield* page.rows;
+    for (const row of page.rows) {
+      if (seen.has(row.workflowId)) continue;
+      seen.add(row.workflowId);
+      yield row;
+    }
     token = page.next;
   }
 }
