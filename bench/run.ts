@@ -783,14 +783,14 @@ async function openDashboard(client: Client, roundId: string): Promise<{ unavail
     await agent.signIn('bench', web.passwords.bench);
     const page = `/rounds/${encodeURIComponent(roundId)}`;
     const first = await agent.get(page);
-    if (first.status !== 200) throw new Error(`GET ${page} answered ${first.status}`);
+    if (first.status !== 200) throw new Error(`GET ${page} answered ${first.status}${dashboardFailure(first.text)}`);
     const w = web;
     return {
       page,
       firstMs: first.ms,
       get: async () => {
         const r = await agent.get(page);
-        if (r.status !== 200) throw new Error(`GET ${page} answered ${r.status}`);
+        if (r.status !== 200) throw new Error(`GET ${page} answered ${r.status}${dashboardFailure(r.text)}`);
         return r.ms;
       },
       close: () => w.close(),
@@ -799,6 +799,12 @@ async function openDashboard(client: Client, roundId: string): Promise<{ unavail
     await web?.close().catch(() => undefined);
     return { unavailable: (err as Error).message.split('\n')[0] };
   }
+}
+
+/** What an error page of the dashboard says went wrong (its "could not do that: ..." sentence), for the results. */
+function dashboardFailure(page: string): string {
+  const said = /could not do that: ([^<]*)/.exec(page)?.[1];
+  return said ? `: ${said.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').slice(0, 300)}` : '';
 }
 
 main().then(
