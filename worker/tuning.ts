@@ -30,9 +30,10 @@ export interface WorkerTuning {
 }
 
 export const DEFAULT_TUNING: WorkerTuning = {
-  // ~0.4 MB per cached letter. 250 and 1,000 gave the same chase punctuality in the bench.
-  // 100 saves memory (below) but a chase then often replays its letter first.
-  maxCachedWorkflows: 250,
+  // ~0.4 MB per cached letter. 250 and 1,000 gave the same chase punctuality in the bench; with
+  // 100 (and the workflow thread's limits below) a chase more often replays its letter first,
+  // which five 10,000-letter runs on a quiet machine did not show as later chases (below).
+  maxCachedWorkflows: 100,
   // SMTP goes through a pool of 5 connections (activities/email.ts): more activities at once
   // only queue inside nodemailer. Fewer slots keep the rest queued in Temporal, so a worker that
   // dies leaves at most this many sends waiting out their 2-minute start-to-close timeout.
@@ -44,17 +45,20 @@ export const DEFAULT_TUNING: WorkerTuning = {
   // shares doubled how fast a new round gets its first task (83 to 165 letters/s), at ~1 s more
   // p99 when 500 cached letters are chased at one moment.
   nonStickyToStickyPollRatio: 1,
-  // V8's own limits. The workflow thread (where cached letters live) holds ~20-40 MB live with
-  // 100-250 letters cached and lets garbage grow well past that under V8's 4 GB limit. Capping
-  // it (96 MB old space, 2 MB semi-spaces: ROUNDS_WORKFLOW_HEAP_MB=96
-  // ROUNDS_WORKFLOW_SEMI_SPACE_MB=2) with a cache of 100 and NODE_OPTIONS for the main thread
-  // (above) kept a worker at ~280 MB with 10,000 open letters, but in two runs on a saturated
-  // machine a burst of chases with those settings did not finish in the bench's time while the
-  // same burst with these defaults did (more replays and minor GCs where CPU was short). Not
-  // the default until a quiet-machine run shows the chases as punctual (bench/README.md,
-  // "Worker memory"); a deployment short of memory rather than CPU can set them.
-  workflowHeapMb: 0,
-  workflowSemiSpaceMb: 0,
+  // The workflow thread (where cached letters live) holds ~20-40 MB live with 100-250 letters
+  // cached, and under V8's own limits lets garbage grow to hundreds of MB. 96 MB of old space
+  // and 2 MB semi-spaces keep it near what is live. Its state is small by construction: a
+  // letter's timeline keeps 120 entries of at most 4,000 characters, mail is held by reference
+  // to the document store, and a payload over Temporal's 2 MB limit never reaches it.
+  // Five 10,000-letter bench runs on a quiet machine (3 December, bench/README.md, "Worker
+  // memory"): RSS with the letters open 350 MB with these three defaults against 481-526 MB
+  // with the former ones (cache 250, V8's own heap sizes), peak 506 against 700-718 MB; first
+  // chase p99 / the bare workflow's 2.0x, run between the former defaults' 1.5x and 2.79x as
+  // the machine slowed. Below 300 MB needs the main thread capped too, which only the command
+  // that starts the process can do (NODE_OPTIONS, README "Configuration"); not a default,
+  // because mail (up to 50 MB a message) is parsed on the main thread.
+  workflowHeapMb: 96,
+  workflowSemiSpaceMb: 2,
 };
 
 /** Each setting's environment variable and the range it accepts. */
