@@ -119,12 +119,13 @@ async function listOnce(client: Client, query: string, pageSize: number, token?:
 export async function registerPage(
   client: Client,
   base: string,
-  opts: { token?: string; pageSize?: number; at?: Date } = {},
+  opts: { token?: string; pageSize?: number; at?: Date; seen?: Set<string> } = {},
 ): Promise<RegisterPage> {
   const pageSize = opts.pageSize ?? PAGE_SIZE;
   let cursor: PageCursor | undefined = opts.token ? decodePageToken(opts.token) : { phase: 'overdue', at: (opts.at ?? new Date()).toISOString() };
   const rows: LetterRow[] = [];
-  const seen = new Set<string>();
+  // Ids already shown: this page's, or (`opts.seen`) every page's of one export.
+  const seen = opts.seen ?? new Set<string>();
   while (cursor && rows.length < pageSize) {
     const got = await listOnce(client, phaseQuery(base, cursor.phase, cursor.at), pageSize - rows.length, cursor.token);
     // A letter chased or closed between two phases' requests matches both: show it once.
@@ -154,12 +155,8 @@ export async function* registerRows(client: Client, base: string, opts: { at?: D
     // A small first request, so the first rows come out quickly; then big ones.
     const pageSize = opts.pageSize ?? (first ? 100 : 1000);
     first = false;
-    const page = await registerPage(client, base, { token, at: opts.at, pageSize });
-    for (const row of page.rows) {
-      if (seen.has(row.workflowId)) continue;
-      seen.add(row.workflowId);
-      yield row;
-    }
+    const page = await registerPage(client, base, { token, at: opts.at, pageSize, seen });
+    yield* page.rows;
     token = page.next;
   }
 }
